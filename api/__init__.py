@@ -1,0 +1,51 @@
+"""deputyhub: the application factory."""
+import importlib
+import os
+
+from flask import Flask, send_from_directory
+
+from api import extensions
+from api.common import db as db_setup
+from api.common import errors, http, logs, openapi
+from api.modules import MODULES
+from config import load_config
+
+
+def create_app(config_name=None, instance_path=None, **overrides):
+    instance_path = instance_path or os.environ.get("DEPUTYHUB_INSTANCE") or None
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True, static_folder=None)
+    app.config.update(load_config(config_name))
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(overrides)
+    app.config.update(openapi.SETTINGS)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    logs.init_app(app)
+    db_setup.init_app(app)
+    extensions.redis_store.init_app(app)
+    extensions.huey.init_app(app, extensions.redis_store.pool)
+    http.init_app(app)
+
+    extensions.api.init_app(app)
+    for module in MODULES:
+        extensions.api.register_blueprint(importlib.import_module(f"api.{module}.resources").blp)
+        _import_optional(f"api.{module}.tasks")
+    openapi.finish(extensions.api)
+    errors.register(app)
+
+    @app.route("/docs/static/<path:filename>")
+    def swagger_ui_static(filename):
+        return send_from_directory(openapi.swagger_ui_dir(), filename, max_age=86400)
+
+    from api import cli
+
+    cli.register(app)
+    return app
+
+
+def _import_optional(name):
+    try:
+        importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise

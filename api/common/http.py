@@ -1,0 +1,66 @@
+"""Request plumbing shared by every endpoint: request ids, JSON access logs, 415, rate limits, CORS."""
+import logging
+import re
+import time
+import uuid
+
+from flask import g, request
+from werkzeug.exceptions import UnsupportedMediaType
+
+from api.common.errors import abort
+from api.common.ratelimit import hit
+
+log = logging.getLogger("deputyhub.access")
+
+REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+BODY_METHODS = {"POST", "PUT", "PATCH"}
+ACCEPTED_BODY_TYPES = ("application/json", "multipart/form-data")
+
+
+def client_address():
+    # Behind a proxy, gunicorn's --forwarded-allow-ips + ProxyFix make remote_addr the client.
+    return request.remote_addr or "unknown"
+
+
+def init_app(app):
+    @app.before_request
+    def _start():
+        g.started = time.perf_counter()
+        incoming = request.headers.get("X-Request-ID", "")
+        request.request_id = incoming if REQUEST_ID_PATTERN.match(incoming) else uuid.uuid4().hex
+        if request.method in BODY_METHODS and request.content_length:
+            mimetype = request.mimetype or ""
+            if not mimetype.startswith(ACCEPTED_BODY_TYPES):
+                raise UnsupportedMediaType()
+        limit = app.config["RATELIMIT_PER_ADDRESS"]
+        if app.config["RATELIMIT_ENABLED"] and limit and request.path.startswith("/api/"):
+            retry_after = hit(f"addr:{client_address()}", limit, 60)
+            if retry_after:
+                abort(429, headers={"Retry-After": str(retry_after)})
+
+    @app.after_request
+    def _finish(response):
+        rid = getattr(request, "request_id", None)
+        if rid:
+            response.headers["X-Request-ID"] = rid
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        started = g.get("started")
+        log.info(
+            "request",
+            extra={
+                "request_id": rid,
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
+                "user_id": getattr(g, "user_id", None),
+                "remote_addr": client_address(),
+            },
+        )
+        return response
+
+    origins = [o.strip() for o in app.config["CORS_ORIGINS"].split(",") if o.strip()]
+    if origins:
+        from flask_cors import CORS
+
+        CORS(app, resources={r"/api/*": {"origins": origins}}, expose_headers=["X-Pagination", "X-Request-ID"])

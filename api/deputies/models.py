@@ -1,0 +1,58 @@
+"""Deputies (人大代表) and what ties them to groups, stations and fields."""
+from peewee import BooleanField, CharField, ForeignKeyField, IntegerField
+
+from api.common.db import BaseModel, UTCDateTimeField, utcnow
+from api.common.pii import EncryptedTextField
+from api.org.models import Delegation, DeputyGroup, Station
+
+STATUS_SERVING = "在任"
+STATUS_ENDED = "终止"
+STATUSES = (STATUS_SERVING, STATUS_ENDED)
+GENDERS = ("男", "女")
+
+
+class Deputy(BaseModel):
+    code = CharField(max_length=40, unique=True)  # 代表编号: the roster key re-imports match on
+    name = CharField(max_length=50, index=True)
+    gender = CharField(max_length=2)
+    delegation = ForeignKeyField(Delegation, backref="deputies", on_delete="RESTRICT")
+    term = IntegerField()
+    status = CharField(max_length=4, default=STATUS_SERVING, index=True)
+    sector = CharField(max_length=50, null=True)
+    grassroots = BooleanField(default=False)
+    employer = CharField(max_length=200, null=True)
+    title = CharField(max_length=100, null=True)
+    phone = EncryptedTextField(null=True)
+    phone_hash = CharField(max_length=64, null=True, unique=True)
+    created_at = UTCDateTimeField(default=utcnow)
+    updated_at = UTCDateTimeField(default=utcnow)
+
+    @property
+    def is_serving(self):
+        return self.status == STATUS_SERVING
+
+
+class DeputyGroupMember(BaseModel):
+    deputy = ForeignKeyField(Deputy, backref="group_links", on_delete="CASCADE")
+    group = ForeignKeyField(DeputyGroup, backref="member_links", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("deputy", "group"), True),)
+
+
+class DeputyStation(BaseModel):
+    deputy = ForeignKeyField(Deputy, backref="station_links", on_delete="CASCADE")
+    station = ForeignKeyField(Station, backref="deputy_links", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("deputy", "station"), True),)
+
+
+class DeputyExpertise(BaseModel):
+    """专业领域: a deputy may have several."""
+
+    deputy = ForeignKeyField(Deputy, backref="expertise_links", on_delete="CASCADE")
+    field = CharField(max_length=50, index=True)
+
+    class Meta:
+        indexes = ((("deputy", "field"), True),)

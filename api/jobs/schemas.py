@@ -1,0 +1,10 @@
+from marshmallow import fields
+
+from api.common.schemas import BaseSchema
+
+
+class QueueStatusSchema(BaseSchema):
+    pending = fields.Integer(dump_only=True, metadata={"description": "队列中待执行的任务数"})
+    scheduled = fields.Integer(dump_only=True, metadata={"description": "延迟/重试等待中的任务数"})
+    outbox_backlog = fields.Integer(dump_only=True, metadata={"description": "尚未送入队列的持久化任务数"})
+    heartbeat_age_seconds = fields.Float(dump_only=True, allow_none=True)

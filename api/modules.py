@@ -1,0 +1,6 @@
+"""Every domain module, in registration order. Each is a package `api/<name>/` with a `resources.blp`."""
+MODULES = [
+    "health",
+    "files",
+    "jobs",
+]
