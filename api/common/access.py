@@ -2,7 +2,7 @@
 import functools
 from dataclasses import dataclass, field
 
-from flask import g, request
+from flask import has_request_context, request
 
 from api.common.errors import abort
 from api.common.permissions import allowed
@@ -20,9 +20,15 @@ class Principal:
 
 def current_principal():
     """The signed-in principal, or 401."""
-    if "principal" not in g:
-        g.principal = _authenticate()
-    return g.principal
+    # Kept on the request, not on `g`: an app context (and its `g`) can outlive one request.
+    principal = getattr(request, "principal", None)
+    if principal is None:
+        principal = request.principal = _authenticate()
+    return principal
+
+
+def principal_or_none():
+    return getattr(request, "principal", None) if has_request_context() else None
 
 
 def _authenticate():
@@ -40,7 +46,6 @@ def _authenticate():
     if sessions.is_revoked(claims["sid"]):
         abort(401, message="登录已失效，请重新登录。")
     scope = claims.get("scope") or {}
-    g.user_id = int(claims["sub"])
     return Principal(
         user_id=int(claims["sub"]),
         role=claims["role"],

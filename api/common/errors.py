@@ -5,7 +5,7 @@ import peewee
 from flask import jsonify, request
 from flask_smorest import abort
 from marshmallow import Schema, fields
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import Conflict, HTTPException, InternalServerError, NotFound
 
 log = logging.getLogger("deputyhub.errors")
 
@@ -70,12 +70,12 @@ def handle_http_exception(error):
 
 
 def handle_does_not_exist(error):
-    return handle_http_exception(_http(404, "Not Found"))
+    return handle_http_exception(NotFound())
 
 
 def handle_integrity_error(error):
     log.info("integrity error", extra={"error": str(error)})
-    return handle_http_exception(_http(409, "Conflict"))
+    return handle_http_exception(Conflict())
 
 
 def handle_unexpected(error):
@@ -83,12 +83,6 @@ def handle_unexpected(error):
         return handle_http_exception(error)
     log.exception("unhandled error")
     return handle_http_exception(InternalServerError())
-
-
-def _http(code, name):
-    exc = HTTPException()
-    exc.code, exc.name = code, name
-    return exc
 
 
 def _is_malformed_json(errors):

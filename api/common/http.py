@@ -53,7 +53,7 @@ def init_app(app):
                 "path": request.path,
                 "status": response.status_code,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
-                "user_id": getattr(g, "user_id", None),
+                "user_id": getattr(getattr(request, "principal", None), "user_id", None),
                 "remote_addr": client_address(),
             },
         )

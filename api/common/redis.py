@@ -4,6 +4,7 @@ The embedded server lives under the instance folder and is shared: the first pro
 (under a file lock) and every later process of the app, gunicorn workers and queue workers alike,
 connects to the same unix socket.
 """
+import contextlib
 import fcntl
 import logging
 import os
@@ -83,10 +84,8 @@ def ensure_embedded_redis(directory):
 
 def stop_embedded_redis(directory):
     url = f"unix://{os.path.join(directory, 'redis.sock')}"
-    try:
+    with contextlib.suppress(REDIS_ERRORS):
         redis.Redis.from_url(url).shutdown(nosave=False)
-    except REDIS_ERRORS:
-        pass
 
 
 def _answers(url):
