@@ -56,11 +56,8 @@ def make_database(url, pool_size=20):
 
 
 def init_app(app):
+    # peewee connects on a request's first query, so requests served from Redis alone never touch the database.
     db.initialize(make_database(database_url(app), app.config["DATABASE_POOL_SIZE"]))
-
-    @app.before_request
-    def _open_connection():
-        db.connect(reuse_if_open=True)
 
     @app.teardown_request
     def _close_connection(exc):
