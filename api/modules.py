@@ -3,4 +3,8 @@ MODULES = [
     "health",
     "files",
     "jobs",
+    "org",
+    "deputies",
+    "auth",
+    "audit",
 ]

@@ -69,6 +69,7 @@ class Config:
     WECHAT_SECRET = DEFAULT_WECHAT_SECRET
     WECHAT_API_BASE = "http://127.0.0.1:8765"  # the local stand-in; production sets the real host
     WECHAT_TIMEOUT_SECONDS = 5.0
+    WECHAT_TEMPLATES = '{"notice": "tmpl_notice_demo", "letter": "tmpl_letter_demo", "reminder": "tmpl_reminder_demo"}'
 
     QUEUE_WORKERS = 4
     HEARTBEAT_MAX_AGE_SECONDS = 180

@@ -36,9 +36,10 @@ VALIDATOR_MESSAGES = {
         "message_equal": "长度须为 {equal}。",
     },
     validate.Range: {
-        "message_min": "须{min_op} {min}。",
-        "message_max": "须{max_op} {max}。",
-        "message_all": "须{min_op} {min} 且{max_op} {max}。",
+        # Doubled braces: Range fills in {min_op}/{max_op} at construction and {min}/{max} on failure.
+        "message_min": "须{min_op} {{min}}。",
+        "message_max": "须{max_op} {{max}}。",
+        "message_all": "须{min_op} {{min}} 且{max_op} {{max}}。",
         "message_gte": "大于等于",
         "message_gt": "大于",
         "message_lte": "小于等于",

@@ -24,6 +24,30 @@ PERMISSIONS = {
     "files:upload": SIGNED_IN_WORKERS,
     "files:read": SIGNED_IN_WORKERS,
     "jobs:status": {ADMIN},
+    # Organisation. Object scope (own stations, own unit) is applied in api/org/services.py.
+    "congress:read": set(ROLES),
+    "org:read": OFFICE | {DEPUTY},
+    "org:manage": OFFICE,
+    "stations:read": OFFICE | {STATION_STAFF, DEPUTY},
+    "units:read": OFFICE | {UNIT_USER},
+    # Deputies. Station staff see only deputies serving their stations (api/deputies/services.py).
+    "deputies:read": OFFICE | {STATION_STAFF},
+    "deputies:self": {DEPUTY},
+    "deputies:manage": OFFICE,
+    "deputies:contact": OFFICE,
+    "deputies:import": OFFICE,
+    "deputies:export": OFFICE,
+    "auth:self": set(ROLES),
+    "auth:bind_wechat": {CONSTITUENT},
+    "auth:manage_users": OFFICE,
+    "auth:issue_binding_code": OFFICE,
+    "auth:unbind_wechat": OFFICE,
+    "audit:read": {ADMIN},
+    "push:subscribe": {DEPUTY},
+    "push:read_deliveries": OFFICE,
+    # Notices. A deputy reads only what was addressed to them (api/notices/feed.py).
+    "notices:manage": OFFICE,
+    "notices:read_own": {DEPUTY},
 }
 
 

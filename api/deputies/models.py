@@ -1,14 +1,28 @@
 """Deputies (人大代表) and what ties them to groups, stations and fields."""
+import re
+
 from peewee import BooleanField, CharField, ForeignKeyField, IntegerField
 
 from api.common.db import BaseModel, UTCDateTimeField, utcnow
-from api.common.pii import EncryptedTextField
+from api.common.pii import EncryptedTextField, blind_index
 from api.org.models import Delegation, DeputyGroup, Station
 
 STATUS_SERVING = "在任"
 STATUS_ENDED = "终止"
 STATUSES = (STATUS_SERVING, STATUS_ENDED)
 GENDERS = ("男", "女")
+PHONE_PATTERN = re.compile(r"^1[3-9]\d{9}$")  # mainland mobile
+
+
+def normalise_phone(value):
+    """Digits only, without the +86 / 0086 country prefix people often type or paste."""
+    if value is None:
+        return None
+    digits = re.sub(r"[\s\-()（）]", "", str(value))
+    for prefix in ("+86", "0086", "86"):
+        if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
+            digits = digits[len(prefix):]
+    return digits or None
 
 
 class Deputy(BaseModel):
@@ -30,6 +44,11 @@ class Deputy(BaseModel):
     @property
     def is_serving(self):
         return self.status == STATUS_SERVING
+
+    def set_phone(self, phone):
+        """The phone is stored encrypted; its blind index is what exact-match search and uniqueness use."""
+        self.phone = normalise_phone(phone)
+        self.phone_hash = blind_index(self.phone) if self.phone else None
 
 
 class DeputyGroupMember(BaseModel):
