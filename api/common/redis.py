@@ -12,6 +12,8 @@ import subprocess
 import time
 
 import redis
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
 
 log = logging.getLogger("deputyhub.redis")
 
@@ -28,7 +30,13 @@ class RedisStore:
         self.url = app.config["REDIS_URL"] or ensure_embedded_redis(os.path.join(app.instance_path, "redis"))
         timeout = app.config["REDIS_SOCKET_TIMEOUT"]
         self.pool = redis.ConnectionPool.from_url(
-            self.url, socket_timeout=timeout, socket_connect_timeout=timeout, health_check_interval=30
+            self.url,
+            socket_timeout=timeout,
+            socket_connect_timeout=timeout,
+            health_check_interval=30,
+            # One quick retry rides out a dropped connection; redis-py's default of several backed-off
+            # retries would make every request wait seconds while Redis is down.
+            retry=Retry(ExponentialBackoff(cap=0.05, base=0.01), 1),
         )
         self.client = redis.Redis(connection_pool=self.pool)
         app.extensions["redis"] = self

@@ -38,7 +38,7 @@ def payload(org, **overrides):
 
 
 def raw_phone_column(deputy_id, db):
-    return db.execute_sql("SELECT phone, phone_hash FROM deputy WHERE id = ?", (deputy_id,)).fetchone()
+    return db.execute_sql(f"SELECT phone, phone_hash FROM deputy WHERE id = {db.param}", (deputy_id,)).fetchone()
 
 
 def test_create_returns_the_record_with_the_phone_masked(staff, org, db):
