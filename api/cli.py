@@ -7,6 +7,7 @@ import sys
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
+from werkzeug.serving import run_simple
 
 
 def _create_app():
@@ -76,7 +77,8 @@ def serve(host, port, no_worker):
         )
     click.echo(f"API: http://{host}:{port}/docs  ·  /readyz  ·  /openapi.json")
     try:
-        current_app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+        # run_simple, not app.run: Flask refuses app.run inside its own CLI.
+        run_simple(host, port, current_app._get_current_object(), threaded=True)
     finally:
         for child in children:
             child.send_signal(signal.SIGTERM)

@@ -45,14 +45,19 @@ def init_app(app):
             response.headers["X-Request-ID"] = rid
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         started = g.get("started")
+        duration_ms = round((time.perf_counter() - started) * 1000, 2) if started else None
         log.info(
-            "request",
+            "%s %s %s %sms",
+            request.method,
+            request.path,
+            response.status_code,
+            duration_ms,
             extra={
                 "request_id": rid,
                 "method": request.method,
                 "path": request.path,
                 "status": response.status_code,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
+                "duration_ms": duration_ms,
                 "user_id": getattr(getattr(request, "principal", None), "user_id", None),
                 "remote_addr": client_address(),
             },
