@@ -3,6 +3,7 @@ import importlib
 import os
 
 from flask import Flask, send_from_directory
+from flask.sessions import SessionInterface
 
 from api import extensions
 from api.common import db as db_setup
@@ -19,6 +20,8 @@ def create_app(config_name=None, instance_path=None, **overrides):
     app.config.update(overrides)
     app.config.update(openapi.SETTINGS)
     os.makedirs(app.instance_path, exist_ok=True)
+    # The API is stateless (bearer tokens); Flask's signed-cookie session would only cost time per request.
+    app.session_interface = StatelessSessions()
 
     logs.init_app(app)
     db_setup.init_app(app)
@@ -41,6 +44,14 @@ def create_app(config_name=None, instance_path=None, **overrides):
 
     cli.register(app)
     return app
+
+
+class StatelessSessions(SessionInterface):
+    def open_session(self, app, request):
+        return None  # Flask substitutes a null session that refuses writes
+
+    def save_session(self, app, session, response):
+        pass
 
 
 def _import_optional(name):

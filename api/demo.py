@@ -24,7 +24,7 @@ UNITS = [
 ]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任卢"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰建国志红海燕晓东振宇文斌春梅佳怡子涵思远"
-DEMO_PASSWORD = "Deputyhub-demo-2026"
+DEMO_PASSWORD = "Deputyhub-demo-2026"  # noqa: S105 - printed by seed-demo, demo data only
 
 
 def seed_demo_data(seed=2026, if_empty=False):
@@ -92,7 +92,9 @@ def _seed_accounts(stations, units, deputies):
     specs += [(f"unit{i + 1}", "unit_user", f"{units[i].name}承办人", {"unit": units[i]}) for i in range(3)]
     names = []
     for index, (username, role, display_name, extra) in enumerate(specs):
-        user = User.create(username=username, role=role, display_name=display_name, password_hash=password_hash, **extra)
+        user = User.create(
+            username=username, role=role, display_name=display_name, password_hash=password_hash, **extra
+        )
         if role == "station_staff":
             UserStation.create(user=user, station=stations[index - 2])
         names.append(username)

@@ -7,4 +7,6 @@ MODULES = [
     "deputies",
     "auth",
     "audit",
+    "push",
+    "notices",
 ]

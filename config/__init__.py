@@ -6,11 +6,11 @@ the default decides how the string is read. `instance/config.py`, if present, is
 import json
 import os
 
-DEFAULT_SECRET_KEY = "dev-only-secret-key-change-me"
+DEFAULT_SECRET_KEY = "dev-only-secret-key-change-me"  # noqa: S105 - refused in production
 DEFAULT_JWT_KEYS = '{"dev-1": "dev-only-jwt-key-change-me-0123456789abcdef"}'
 DEFAULT_PII_KEY = "ZGV2LW9ubHktcGlpLWtleS1jaGFuZ2UtbWUtMDEyMzQ="  # 32 bytes, base64
 DEFAULT_PII_HASH_KEY = "dev-only-pii-hash-key-change-me"
-DEFAULT_WECHAT_SECRET = "demo_secret"
+DEFAULT_WECHAT_SECRET = "demo_secret"  # noqa: S105 - the stand-in's; refused in production
 
 # Secrets production must never run with: (setting, development default).
 SECRET_DEFAULTS = {

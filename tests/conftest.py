@@ -37,7 +37,8 @@ def database_template(tmp_path_factory, redis_url):
     """Migrate once per session; each test then starts from this state."""
     url = os.environ.get("DATABASE_URL")
     if url:
-        app = create_app("testing", instance_path=str(tmp_path_factory.mktemp("pg")), DATABASE_URL=url, REDIS_URL=redis_url)
+        instance = str(tmp_path_factory.mktemp("pg"))
+        app = create_app("testing", instance_path=instance, DATABASE_URL=url, REDIS_URL=redis_url)
         with app.app_context():
             from api.common.migrate import router
             from api.extensions import db

@@ -13,13 +13,13 @@ from api.extensions import redis_store
 log = logging.getLogger("deputyhub.auth")
 
 
-def _key(session_id):
+def marker_key(session_id):
     return f"auth:revoked:{session_id}"
 
 
 def is_revoked(session_id):
     try:
-        return bool(redis_store.exists(_key(session_id)))
+        return bool(redis_store.exists(marker_key(session_id)))
     except REDIS_ERRORS as exc:
         log.warning("revocation check fell back to the database", extra={"error": str(exc)})
         from api.auth.models import AuthSession
@@ -33,7 +33,7 @@ def mark_revoked(*session_ids):
     try:
         pipe = redis_store.pipeline()
         for sid in session_ids:
-            pipe.set(_key(sid), "1", ex=ttl)
+            pipe.set(marker_key(sid), "1", ex=ttl)
         pipe.execute()
     except REDIS_ERRORS as exc:
         # Callers publish here before committing the database change: a revocation Redis never saw

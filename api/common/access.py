@@ -18,12 +18,15 @@ class Principal:
     station_ids: tuple = field(default_factory=tuple)
 
 
+SESSION_ENDED = "登录已失效，请重新登录。"
+
+
 def current_principal():
     """The signed-in principal, or 401."""
     # Kept on the request, not on `g`: an app context (and its `g`) can outlive one request.
     principal = getattr(request, "principal", None)
     if principal is None:
-        principal = request.principal = _authenticate()
+        principal = request.principal = _authenticate(check_revocation=True)
     return principal
 
 
@@ -31,7 +34,7 @@ def principal_or_none():
     return getattr(request, "principal", None) if has_request_context() else None
 
 
-def _authenticate():
+def _authenticate(check_revocation):
     from api.auth import sessions
     from api.auth.tokens import InvalidToken, decode_access_token
 
@@ -42,9 +45,11 @@ def _authenticate():
     try:
         claims = decode_access_token(token.strip())
     except InvalidToken:
-        abort(401, message="登录已失效，请重新登录。")
-    if sessions.is_revoked(claims["sid"]):
-        abort(401, message="登录已失效，请重新登录。")
+        abort(401, message=SESSION_ENDED)
+    if not check_revocation:
+        request.revocation_pending = claims["sid"]
+    elif sessions.is_revoked(claims["sid"]):
+        abort(401, message=SESSION_ENDED)
     scope = claims.get("scope") or {}
     return Principal(
         user_id=int(claims["sub"]),
@@ -56,13 +61,21 @@ def _authenticate():
     )
 
 
-def requires(permission):
-    """View decorator: signed in (401) and allowed by the permission table (403)."""
+def requires(permission, revocation_checked_by_view=False):
+    """View decorator: signed in (401) and allowed by the permission table (403).
+
+    `revocation_checked_by_view` is for the hottest cached reads only: the view fetches the session's
+    revocation marker in the same Redis round trip as its data and must call `settle_revocation`;
+    `unsettled_revocation` (checked after every request) turns a view that forgets into a 500.
+    """
 
     def decorate(view):
         @functools.wraps(view)
         def guarded(*args, **kwargs):
-            principal = current_principal()
+            if revocation_checked_by_view:
+                principal = request.principal = _authenticate(check_revocation=False)
+            else:
+                principal = current_principal()
             if not allowed(principal.role, permission):
                 abort(403)
             return view(*args, **kwargs)
@@ -71,3 +84,25 @@ def requires(permission):
         return guarded
 
     return decorate
+
+
+def pending_revocation_session():
+    return getattr(request, "revocation_pending", None)
+
+
+def settle_revocation(revoked):
+    """The view's verdict on the revocation marker it fetched itself."""
+    request.revocation_pending = None
+    if revoked:
+        abort(401, message=SESSION_ENDED)
+
+
+def settle_revocation_now():
+    """For a view whose own Redis round trip failed: ask the session store (it falls back to the database)."""
+    from api.auth import sessions
+
+    settle_revocation(sessions.is_revoked(request.revocation_pending))
+
+
+def unsettled_revocation():
+    return has_request_context() and getattr(request, "revocation_pending", None) is not None

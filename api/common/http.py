@@ -5,9 +5,10 @@ import time
 import uuid
 
 from flask import g, request
-from werkzeug.exceptions import UnsupportedMediaType
+from werkzeug.exceptions import InternalServerError, UnsupportedMediaType
 
-from api.common.errors import abort
+from api.common.access import unsettled_revocation
+from api.common.errors import abort, handle_http_exception
 from api.common.ratelimit import hit
 
 log = logging.getLogger("deputyhub.access")
@@ -20,6 +21,28 @@ ACCEPTED_BODY_TYPES = ("application/json", "multipart/form-data")
 def client_address():
     # Behind a proxy, gunicorn's --forwarded-allow-ips + ProxyFix make remote_addr the client.
     return request.remote_addr or "unknown"
+
+
+def _log_access(response, request_id):
+    started = g.get("started")
+    duration_ms = round((time.perf_counter() - started) * 1000, 2) if started else None
+    principal = getattr(request, "principal", None)
+    log.info(
+        "%s %s %s %sms",
+        request.method,
+        request.path,
+        response.status_code,
+        duration_ms,
+        extra={
+            "request_id": request_id,
+            "method": request.method,
+            "path": request.path,
+            "status": response.status_code,
+            "duration_ms": duration_ms,
+            "user_id": principal.user_id if principal else None,
+            "remote_addr": client_address(),
+        },
+    )
 
 
 def init_app(app):
@@ -40,28 +63,16 @@ def init_app(app):
 
     @app.after_request
     def _finish(response):
+        if unsettled_revocation() and response.status_code < 400:
+            # A view that promised to check the session's revocation did not: never let that answer out.
+            log.error("revocation left unchecked", extra={"path": request.path})
+            response = handle_http_exception(InternalServerError())
         rid = getattr(request, "request_id", None)
         if rid:
             response.headers["X-Request-ID"] = rid
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        started = g.get("started")
-        duration_ms = round((time.perf_counter() - started) * 1000, 2) if started else None
-        log.info(
-            "%s %s %s %sms",
-            request.method,
-            request.path,
-            response.status_code,
-            duration_ms,
-            extra={
-                "request_id": rid,
-                "method": request.method,
-                "path": request.path,
-                "status": response.status_code,
-                "duration_ms": duration_ms,
-                "user_id": getattr(getattr(request, "principal", None), "user_id", None),
-                "remote_addr": client_address(),
-            },
-        )
+        if log.isEnabledFor(logging.INFO):
+            _log_access(response, rid)
         return response
 
     origins = [o.strip() for o in app.config["CORS_ORIGINS"].split(",") if o.strip()]

@@ -14,7 +14,12 @@ SETTINGS = {
     # Served by the app itself: deputies' offices and this machine may have no route to a CDN.
     "OPENAPI_SWAGGER_UI_URL": "/docs/static/",
     "API_SPEC_OPTIONS": {
-        "info": {"description": "人大代表履职与联系群众平台接口。时间均为 UTC ISO 8601；错误统一为 {code, status, message, errors}。"},
+        "info": {
+            "description": (
+                "人大代表履职与联系群众平台接口。时间均为 UTC ISO 8601；"
+                "错误统一为 {code, status, message, errors}。"
+            )
+        },
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
         },

@@ -1,5 +1,6 @@
 """Where uploaded bytes live. Local directory by default; the interface fits an object store."""
 import abc
+import contextlib
 import hashlib
 import os
 import secrets
@@ -73,7 +74,5 @@ class LocalStorage(StorageBackend):
         return open(self.path_for(key), "rb")  # noqa: SIM115 - the caller streams and closes it
 
     def delete(self, key):
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(self.path_for(key))
-        except FileNotFoundError:
-            pass

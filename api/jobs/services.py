@@ -17,7 +17,8 @@ RELAY_GRACE = dt.timedelta(seconds=30)
 
 def record_job(task, *args, **kwargs):
     """Write the job inside the caller's transaction; `dispatch` it after the commit."""
-    return OutboxJob.create(task_name=huey._registry.task_to_string(task.task_class), payload=json.dumps({"args": args, "kwargs": kwargs}))
+    payload = json.dumps({"args": args, "kwargs": kwargs})
+    return OutboxJob.create(task_name=huey._registry.task_to_string(task.task_class), payload=payload)
 
 
 def dispatch(job):

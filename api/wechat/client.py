@@ -6,6 +6,7 @@ personal data, and log lines travel further than the database.
 
 import json
 import logging
+import os
 import random
 import re
 import secrets
@@ -42,6 +43,7 @@ REDIS_DOWN_ERRORS = (RedisConnectionError, RedisTimeoutError)
 # WeChat's token lives 7200 s; give it up early so no request goes out with a token that expires
 # in flight.
 TOKEN_EXPIRY_MARGIN_SECONDS = 300
+LOCAL_TOKEN_SECONDS = 5
 # Longer than a token fetch with all its retries at the default timeouts, so the lock rarely lapses
 # while its holder works (if it does, compare-and-delete keeps the holder from freeing someone
 # else's lock); short enough that a crashed holder does not hold up refreshes for long.
@@ -90,6 +92,12 @@ class WeChatClient:
         adapter = HTTPAdapter(pool_connections=2, pool_maxsize=POOL_SIZE, max_retries=0)
         self._session.mount("https://", adapter)
         self._session.mount("http://", adapter)
+        # Read proxy and CA settings from the environment once, not on every call: that lookup was
+        # a fifth of the CPU of a send.
+        self._session.trust_env = False
+        self._session.proxies = requests.utils.get_environ_proxies(self._base_url)
+        self._session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+        self._local_token = None  # (token, monotonic time read from Redis)
 
     def close(self):
         self._session.close()
@@ -165,6 +173,12 @@ class WeChatClient:
         return self._obtain_token(force=force_refresh, rejected=None)
 
     def _obtain_token(self, *, force, rejected):
+        if not force and rejected is None and self._local_token is not None:
+            token, read_at = self._local_token
+            # Each process keeps the shared token a few seconds: a refreshed token leaves the old one
+            # valid for five minutes, and a rejected token comes back through `rejected`.
+            if time.monotonic() - read_at < LOCAL_TOKEN_SECONDS:
+                return token
         try:
             cached = self._read_cached_token()
         except REDIS_DOWN_ERRORS as exc:
@@ -210,11 +224,13 @@ class WeChatClient:
     def _read_cached_token(self):
         value = self._redis.get(self._token_key)
         if isinstance(value, bytes):
-            return value.decode()
+            value = value.decode()
+        self._local_token = (value, time.monotonic()) if value else None
         return value
 
     def _fetch_and_cache(self, force):
         token, expires_in = self._fetch_token(force)
+        self._local_token = (token, time.monotonic())
         ttl = expires_in - TOKEN_EXPIRY_MARGIN_SECONDS
         if ttl > 0:
             try:

@@ -38,7 +38,8 @@ def payload(org, **overrides):
 
 
 def raw_phone_column(deputy_id, db):
-    return db.execute_sql(f"SELECT phone, phone_hash FROM deputy WHERE id = {db.param}", (deputy_id,)).fetchone()
+    sql = f"SELECT phone, phone_hash FROM deputy WHERE id = {db.param}"  # noqa: S608 - a placeholder, not data
+    return db.execute_sql(sql, (deputy_id,)).fetchone()
 
 
 def test_create_returns_the_record_with_the_phone_masked(staff, org, db):

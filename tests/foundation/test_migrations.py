@@ -57,7 +57,9 @@ def test_upgrading_step_by_step_keeps_data_and_ends_identical(scratch):
     stepwise = scratch("stepwise.db")
     router = Router(stepwise, migrate_dir=MIGRATIONS_DIR)
     router.run(names[0])
-    stepwise.execute_sql("INSERT INTO delegation (name, kind, created_at) VALUES ('鼓楼区代表团', '代表团', '2026-01-01')")
+    stepwise.execute_sql(
+        "INSERT INTO delegation (name, kind, created_at) VALUES ('鼓楼区代表团', '代表团', '2026-01-01')"
+    )
     router.run()
     assert stepwise.execute_sql("SELECT name FROM delegation").fetchall() == [("鼓楼区代表团",)]
     upgraded = schema_of(stepwise)

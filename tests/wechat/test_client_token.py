@@ -149,3 +149,26 @@ def test_forced_refresh_replaces_the_cached_token(standin, wechat_client, wechat
     assert wechat_redis.get(TOKEN_KEY).decode() == new_token
     # The stand-in, like WeChat, keeps the replaced token valid for five more minutes.
     assert send(wechat_client)["errcode"] == 0
+
+
+def test_each_process_keeps_the_shared_token_briefly_without_asking_redis(standin, wechat_client, wechat_redis):
+    send(wechat_client)
+    reads = []
+    original_get = wechat_redis.get
+    wechat_redis.get = lambda key: reads.append(key) or original_get(key)
+    try:
+        for index in range(5):
+            send(wechat_client, openid=f"o_{index}")
+    finally:
+        wechat_redis.get = original_get
+    assert reads == []
+    assert standin.stats()["stable_token"] == 1
+
+
+def test_the_brief_local_copy_expires_and_redis_is_asked_again(standin, wechat_client, wechat_redis, monkeypatch):
+    import api.wechat.client as client_module
+
+    send(wechat_client)
+    wechat_redis.set(TOKEN_KEY, "token-published-by-another-process")
+    monkeypatch.setattr(client_module, "LOCAL_TOKEN_SECONDS", 0)
+    assert wechat_client.get_access_token() == "token-published-by-another-process"
