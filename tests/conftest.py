@@ -99,6 +99,24 @@ def client(app):
     return ApiClient(app.test_client())
 
 
+@pytest.fixture(scope="session")
+def standin_server():
+    """The local WeChat stand-in, over real HTTP, for the whole run."""
+    from api.wechat.standin import StandinServer
+
+    with StandinServer() as server:
+        yield server
+
+
+@pytest.fixture
+def standin(app, standin_server):
+    """The stand-in, emptied, with this test's app pointed at it (read when the WeChat client is first built)."""
+    standin_server.reset()
+    app.config["WECHAT_API_BASE"] = standin_server.url
+    app.config["WECHAT_TIMEOUT_SECONDS"] = 2.0
+    return standin_server
+
+
 @pytest.fixture
 def login_as(app):
     """login_as("staff") → a client signed in as a new user of that role (scope kwargs optional)."""

@@ -68,3 +68,13 @@ def assert_error_shape(response, status):
     assert isinstance(body["message"], str) and any("\u4e00" <= ch <= "\u9fff" for ch in body["message"])
     assert "Traceback" not in response.get_data(as_text=True)
     return body
+
+
+def assert_permitted(response, role, allowed, success):
+    """One cell of a permission matrix: nobody → 401, an allowed role → `success`, anyone else → 403."""
+    if role == "anonymous":
+        assert_error_shape(response, 401)
+    elif role in allowed:
+        assert response.status_code == success, response.get_data(as_text=True)
+    else:
+        assert_error_shape(response, 403)

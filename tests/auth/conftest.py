@@ -7,25 +7,9 @@ from flask import request_finished
 from api.common.pii import blind_index
 from api.deputies.models import Deputy
 from api.org.models import Delegation
-from api.wechat.standin import StandinServer
 from tests.auth.helpers import TEST_PHONES
 
 _numbers = itertools.count(1)
-
-
-@pytest.fixture(scope="session")
-def standin_server():
-    with StandinServer() as server:
-        yield server
-
-
-@pytest.fixture
-def standin(app, standin_server):
-    """The stand-in, emptied, with this test's app pointed at it (read when the client is first built)."""
-    standin_server.reset()
-    app.config["WECHAT_API_BASE"] = standin_server.url
-    app.config["WECHAT_TIMEOUT_SECONDS"] = 2.0
-    return standin_server
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 from api.common.permissions import ROLES
 from tests import factories
 from tests.deputies.helpers import row, upload, xlsx
-from tests.support import assert_error_shape
+from tests.support import assert_error_shape, assert_permitted
 
 ANONYMOUS = "anonymous"
 OFFICE = {"admin", "staff"}
@@ -54,13 +54,7 @@ ENDPOINTS = [
 @pytest.mark.parametrize("role", [*ROLES, ANONYMOUS])
 @pytest.mark.parametrize(("name", "allowed", "success", "call"), ENDPOINTS, ids=[e[0] for e in ENDPOINTS])
 def test_permission_matrix(client, login_as, world, role, name, allowed, success, call):
-    response = call(caller(role, client, login_as, world), world)
-    if role == ANONYMOUS:
-        assert_error_shape(response, 401)
-    elif role in allowed:
-        assert response.status_code == success, response.get_data(as_text=True)
-    else:
-        assert_error_shape(response, 403)
+    assert_permitted(call(caller(role, client, login_as, world), world), role, allowed, success)
 
 
 def test_station_staff_see_only_deputies_serving_their_stations(login_as, world):

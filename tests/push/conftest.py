@@ -2,30 +2,13 @@
 import datetime as dt
 import itertools
 
-import pytest
-
 from api.auth.models import User
 from api.common.queue import run_pending
 from api.extensions import huey
 from api.push.models import SubscriptionCredit
-from api.wechat.standin import StandinServer
 from tests import factories
 
 _openids = itertools.count(1)
-
-
-@pytest.fixture(scope="module")
-def standin_server():
-    with StandinServer() as server:
-        yield server
-
-
-@pytest.fixture
-def standin(app, standin_server):
-    """The stand-in, emptied, and the app's WeChat client pointed at it."""
-    standin_server.reset()
-    app.config["WECHAT_API_BASE"] = standin_server.url
-    return standin_server
 
 
 def bound_deputy(credits=1, long_term=False, template="notice", openid=None):
