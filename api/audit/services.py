@@ -2,9 +2,36 @@
 import json
 
 from flask import has_request_context, request
+from peewee import JOIN
 
 from api.audit.models import AuditEntry
+from api.auth.models import User
 from api.common.access import principal_or_none
+from api.common.db import where_equal
+
+
+def filtered_entries(filters):
+    """Audit entries, newest first, narrowed by the query's filters."""
+    query = (
+        AuditEntry.select(AuditEntry, User.id, User.display_name)
+        .join(User, JOIN.LEFT_OUTER, on=(AuditEntry.actor == User.id))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    )
+    query = where_equal(
+        query,
+        filters,
+        {
+            "action": AuditEntry.action,
+            "actor_id": AuditEntry.actor,
+            "target_type": AuditEntry.target_type,
+            "target_id": AuditEntry.target_id,
+        },
+    )
+    if "since" in filters:
+        query = query.where(AuditEntry.at >= filters["since"])
+    if "until" in filters:
+        query = query.where(AuditEntry.at < filters["until"])
+    return query
 
 
 def record(action, target_type=None, target_id=None, actor=None, detail=None):

@@ -3,6 +3,7 @@ from api.audit.services import record
 from api.auth import services, wechat
 from api.auth.models import User, UserStation
 from api.auth.passwords import hash_password
+from api.common.db import where_equal
 from api.common.errors import abort
 from api.common.permissions import ADMIN, CONSTITUENT, DEPUTY, STAFF, STATION_STAFF, UNIT_USER
 from api.extensions import db
@@ -22,15 +23,11 @@ NOT_YOURS = "无权管理该账号。"
 
 
 def list_users(filters):
-    query = User.select().order_by(User.id)
-    if "role" in filters:
-        query = query.where(User.role == filters["role"])
-    if "is_active" in filters:
-        query = query.where(User.is_active == filters["is_active"])
-    if "deputy_id" in filters:
-        query = query.where(User.deputy == filters["deputy_id"])
-    if "unit_id" in filters:
-        query = query.where(User.unit == filters["unit_id"])
+    query = where_equal(
+        User.select().order_by(User.id),
+        filters,
+        {"role": User.role, "is_active": User.is_active, "deputy_id": User.deputy, "unit_id": User.unit},
+    )
     if "station_id" in filters:
         query = query.where(
             User.id.in_(UserStation.select(UserStation.user).where(UserStation.station == filters["station_id"]))

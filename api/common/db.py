@@ -35,6 +35,14 @@ class UTCDateTimeField(DateTimeField):
         return value
 
 
+def where_equal(query, filters, columns):
+    """Narrow `query` by each filter present in `filters`: {filter name: column it must equal}."""
+    for name, column in columns.items():
+        if name in filters:
+            query = query.where(column == filters[name])
+    return query
+
+
 class BaseModel(Model):
     class Meta:
         database = db
