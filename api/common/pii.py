@@ -61,14 +61,3 @@ def mask_phone(phone):
         return phone
     return phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "*" * len(phone)
 
-
-def mask_id_number(number):
-    if not number:
-        return number
-    return number[:1] + "*" * (len(number) - 2) + number[-1:] if len(number) > 2 else "*" * len(number)
-
-
-def mask_name(name):
-    if not name:
-        return name
-    return name[0] + "*" * max(1, len(name) - 1)

@@ -27,7 +27,3 @@ class UTCDateTime(fields.AwareDateTime):
 
     def _deserialize(self, value, attr, data, **kwargs):
         return super()._deserialize(value, attr, data, **kwargs).astimezone(dt.timezone.utc)
-
-
-class MessageSchema(BaseSchema):
-    message = fields.String(dump_only=True)

@@ -1,6 +1,7 @@
 """The organisation: who may see which part of it, and writes that keep it consistent."""
 from api.audit.services import record
 from api.auth.models import User, UserStation
+from api.common.cache import cached_json, invalidate
 from api.common.errors import abort
 from api.common.permissions import STATION_STAFF, UNIT_USER
 from api.deputies.models import Deputy, DeputyGroupMember, DeputyStation
@@ -13,11 +14,23 @@ TARGETS = {Delegation: "delegation", DeputyGroup: "deputy_group", Station: "stat
 # Congress (one row: the congress this deployment serves)
 
 
+CONGRESS_CACHE_KEY = "org:congress"
+CONGRESS_CACHE_SECONDS = 300
+
+
 def get_congress():
+    """Read by every client as it starts: cached in Redis, and read from the database while Redis is away."""
+    fields = cached_json(CONGRESS_CACHE_KEY, CONGRESS_CACHE_SECONDS, _congress_fields)
+    if fields is None:
+        abort(404, message="尚未设置本级人大信息。")
+    return Congress(**fields)
+
+
+def _congress_fields():
     congress = Congress.select().order_by(Congress.id).first()
     if congress is None:
-        abort(404, message="尚未设置本级人大信息。")
-    return congress
+        return None
+    return {"id": congress.id, "name": congress.name, "level": congress.level, "current_term": congress.current_term}
 
 
 def save_congress(data):
@@ -27,6 +40,7 @@ def save_congress(data):
             setattr(congress, key, value)
         congress.save()
         record("org.congress.update", "congress", congress.id, detail=data)
+    invalidate(CONGRESS_CACHE_KEY)
     return congress
 
 

@@ -101,3 +101,32 @@ def test_readiness_all_green(client):
     body = response.get_json()
     assert body["status"] == "ok"
     assert set(body["checks"]) == {"database", "redis", "queue"}
+
+
+def test_congress_info_is_served_from_the_cache_and_refreshed_by_a_write(login_as):
+    from api.org.models import Congress
+
+    staff = login_as("staff")
+    body = {"name": "福州市人民代表大会常务委员会", "level": "municipal", "current_term": 17}
+    staff.put("/api/v1/org/congress", json=body)
+    assert staff.get("/api/v1/org/congress").get_json()["current_term"] == 17
+    Congress.update(current_term=99).execute()  # behind the API's back: the cache still answers
+    assert staff.get("/api/v1/org/congress").get_json()["current_term"] == 17
+    staff.put("/api/v1/org/congress", json={**body, "current_term": 18})
+    assert staff.get("/api/v1/org/congress").get_json()["current_term"] == 18
+
+
+def test_congress_info_is_read_from_the_database_while_redis_is_down(login_as):
+    from api.extensions import redis_store
+    from tests import factories
+
+    factories.congress()
+    deputy = login_as("deputy")
+    original = redis_store.client
+    redis_store.client = redis.Redis.from_url(CLOSED_PORT_URL, socket_connect_timeout=0.2, socket_timeout=0.2)
+    try:
+        response = deputy.get("/api/v1/org/congress")
+    finally:
+        redis_store.client = original
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["name"]
