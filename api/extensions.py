@@ -8,4 +8,4 @@ from api.common.redis import RedisStore
 db = DatabaseProxy()
 api = DeputyhubApi()
 redis_store = RedisStore()
-huey = LazyRedisHuey("deputyhub", results=False)
+huey = LazyRedisHuey("deputyhub", database=db, results=False)

@@ -28,10 +28,10 @@ def main(argv=None):
     parser.add_argument("--large", type=int, default=100_000)
     args = parser.parse_args(argv)
 
-    from bench.harness import deputyhub_instance
+    from bench.serving import deputyhub_instance
 
-    with deputyhub_instance() as instance:
-        os.environ.update(instance.env)
+    with deputyhub_instance() as env:
+        os.environ.update(env, LOG_LEVEL="WARNING")  # no requests here: the access log would stay empty
         os.chdir(REPO)
         return run(args.small, args.large)
 

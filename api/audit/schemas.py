@@ -2,14 +2,15 @@ import json
 
 from marshmallow import EXCLUDE, ValidationError, fields, validate, validates_schema
 
-from api.common.schemas import BaseSchema, UTCDateTime
+from api.common.schemas import BaseSchema, QuerySchema, UTCDateTime
 
 
 class AuditEntrySchema(BaseSchema):
     id = fields.Integer(dump_only=True)
     at = UTCDateTime(dump_only=True)
     actor_id = fields.Integer(dump_only=True, allow_none=True)
-    actor_name = fields.Method("name_of_actor", dump_only=True, allow_none=True)
+    # Joined in the list query; a deleted account leaves no actor.
+    actor_name = fields.String(dump_only=True, allow_none=True)
     actor_role = fields.String(dump_only=True, allow_none=True)
     action = fields.String(dump_only=True)
     target_type = fields.String(dump_only=True, allow_none=True)
@@ -18,15 +19,11 @@ class AuditEntrySchema(BaseSchema):
     request_id = fields.String(dump_only=True, allow_none=True)
     detail = fields.Method("parsed_detail", dump_only=True, allow_none=True)
 
-    def name_of_actor(self, entry):
-        # The actor row comes joined in the list query; a deleted account leaves only its id.
-        return entry.actor.display_name if entry.actor_id and entry.actor else None
-
     def parsed_detail(self, entry):
         return json.loads(entry.detail) if entry.detail else None
 
 
-class AuditQuerySchema(BaseSchema):
+class AuditQuerySchema(QuerySchema):
     class Meta:
         unknown = EXCLUDE
 

@@ -1,28 +1,25 @@
-"""Recording what happened. Called by every module; written in the caller's transaction."""
-import json
-
-from flask import has_request_context, request
+"""Reading the audit trail. Entries are written through `api.common.audit.record` by every module."""
 from peewee import JOIN
 
-from api.audit.models import AuditEntry
 from api.auth.models import User
-from api.common.access import principal_or_none
-from api.common.db import where_equal
+from api.common.audit import AuditEntry
+from api.common.db import filter_by
 
 
 def filtered_entries(filters):
-    """Audit entries, newest first, narrowed by the query's filters."""
+    """Audit entries, newest first, narrowed by the query's filters, each with its actor's display name."""
     query = (
-        AuditEntry.select(AuditEntry, User.id, User.display_name)
-        .join(User, JOIN.LEFT_OUTER, on=(AuditEntry.actor == User.id))
+        AuditEntry.select(AuditEntry, User.display_name.alias("actor_name"))
+        .join(User, JOIN.LEFT_OUTER, on=(AuditEntry.actor_id == User.id))
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .objects()
     )
-    query = where_equal(
+    query = filter_by(
         query,
         filters,
-        {
+        equal={
             "action": AuditEntry.action,
-            "actor_id": AuditEntry.actor,
+            "actor_id": AuditEntry.actor_id,
             "target_type": AuditEntry.target_type,
             "target_id": AuditEntry.target_id,
         },
@@ -34,24 +31,6 @@ def filtered_entries(filters):
     return query
 
 
-def record(action, target_type=None, target_id=None, actor=None, detail=None):
-    """Append one audit entry. `actor` defaults to the signed-in principal; never pass personal data in `detail`."""
-    actor_id = actor_role = None
-    if actor is not None:
-        actor_id, actor_role = actor.id, actor.role
-    elif (principal := principal_or_none()) is not None:
-        actor_id, actor_role = principal.user_id, principal.role
-    remote_addr = request_id = None
-    if has_request_context():
-        remote_addr = request.remote_addr
-        request_id = getattr(request, "request_id", None)
-    return AuditEntry.create(
-        actor=actor_id,
-        actor_role=actor_role,
-        action=action,
-        target_type=target_type,
-        target_id=None if target_id is None else str(target_id),
-        remote_addr=remote_addr,
-        request_id=request_id,
-        detail=json.dumps(detail, ensure_ascii=False, default=str) if detail else None,
-    )
+def recent(actions, limit=5):
+    """The latest entries of these actions (e.g. the imports), newest first."""
+    return list(filtered_entries({}).where(AuditEntry.action.in_(actions)).limit(limit))

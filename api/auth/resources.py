@@ -1,8 +1,10 @@
 """Sign-in (password and WeChat), sessions, and the accounts the office manages."""
 from flask.views import MethodView
 
-from api.auth import accounts, services, wechat
+from api.auth import accounts, services, wechat, worker_binding
 from api.auth.schemas import (
+    AccountBindingCodeSchema,
+    AccountBindSchema,
     BindingCodeCreateSchema,
     BindingCodeSchema,
     LoginSchema,
@@ -19,15 +21,17 @@ from api.auth.schemas import (
 )
 from api.common.access import current_principal
 from api.common.blueprint import Blueprint
+from api.common.privacy import no_store
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="登录、会话与账号管理")
 
 
 @blp.route("/login")
 class PasswordLogin(MethodView):
+    @no_store
     @blp.arguments(LoginSchema)
     @blp.response(200, TokenPairSchema)
-    @blp.errors(401, 403)
+    @blp.errors(401, 403, 429, 503)
     def post(self, data):
         """用户名密码登录（工作人员、联络站、承办单位）"""
         return services.password_login(data["username"], data["password"])
@@ -35,6 +39,7 @@ class PasswordLogin(MethodView):
 
 @blp.route("/wechat/login")
 class WeChatLogin(MethodView):
+    @no_store
     @blp.arguments(WeChatLoginSchema)
     @blp.response(200, TokenPairSchema)
     @blp.errors(401, 403, 503)
@@ -45,17 +50,43 @@ class WeChatLogin(MethodView):
 
 @blp.route("/wechat/bind")
 class WeChatBind(MethodView):
+    @no_store
     @blp.requires("auth:bind_wechat")
     @blp.arguments(WeChatBindSchema)
     @blp.response(200, TokenPairSchema)
-    @blp.errors(404, 409, 503)
+    @blp.errors(404, 409, 422, 429, 503)
     def post(self, data):
         """代表绑定微信（邀请码或手机号），返回代表身份的新令牌"""
         return wechat.bind_deputy(current_principal(), **data)
 
 
+@blp.route("/wechat/bind-account")
+class WeChatBindAccount(MethodView):
+    @no_store
+    @blp.requires("auth:bind_wechat")
+    @blp.arguments(AccountBindSchema)
+    @blp.response(200, TokenPairSchema)
+    @blp.errors(403, 409, 422, 429, 503)
+    def post(self, data):
+        """工作人员账号绑定微信以接收提醒（绑定码），返回该账号的新令牌"""
+        return worker_binding.bind_account(current_principal(), data["binding_code"])
+
+
+@blp.route("/me/binding-code")
+class MyBindingCode(MethodView):
+    @no_store
+    @blp.requires("auth:bind_own_wechat")
+    @blp.response(201, AccountBindingCodeSchema)
+    @blp.errors(409)
+    def post(self):
+        """为本人账号生成微信绑定码，用于接收提醒（只显示一次；旧码作废；有效期为配置的默认天数）"""
+        principal = current_principal()
+        return worker_binding.issue_account_code(principal.user_id, None, principal)
+
+
 @blp.route("/refresh")
 class Refresh(MethodView):
+    @no_store
     @blp.arguments(RefreshSchema)
     @blp.response(200, TokenPairSchema)
     @blp.errors(401)
@@ -100,8 +131,8 @@ class Users(MethodView):
     @blp.response(200, UserSchema(many=True))
     @blp.paginate_query()
     def get(self, filters):
-        """账号列表"""
-        return accounts.list_users(filters)
+        """账号列表（只列出本人有权管理的账号）"""
+        return accounts.list_users(current_principal(), filters)
 
     @blp.requires("auth:manage_users")
     @blp.arguments(UserCreateSchema)
@@ -118,13 +149,13 @@ class UserDetail(MethodView):
     @blp.response(200, UserSchema)
     @blp.errors(404)
     def get(self, user_id):
-        """账号详情"""
+        """账号详情（只限本人有权管理的账号）"""
         return accounts.get_managed(current_principal(), user_id)
 
     @blp.requires("auth:manage_users")
     @blp.arguments(UserUpdateSchema)
     @blp.response(200, UserSchema)
-    @blp.errors(404, 503)
+    @blp.errors(404, 422, 503)
     def patch(self, data, user_id):
         """修改账号：姓名、角色、范围、停用/启用（角色和范围变更会结束其全部登录）"""
         return accounts.update_user(current_principal(), user_id, data)
@@ -135,10 +166,20 @@ class UserPassword(MethodView):
     @blp.requires("auth:manage_users")
     @blp.arguments(PasswordResetSchema)
     @blp.response(204)
-    @blp.errors(404, 409, 503)
+    @blp.errors(404, 409, 422, 429, 503)
     def post(self, data, user_id):
-        """重置密码（同时解除锁定并结束其全部登录）"""
-        accounts.reset_password(current_principal(), user_id, data["password"])
+        """重置他人密码，或凭当前密码修改自己的密码（结束其全部登录）"""
+        accounts.reset_password(current_principal(), user_id, data["password"], data.get("current_password"))
+
+
+@blp.route("/users/<int:user_id>/sessions")
+class UserSessions(MethodView):
+    @blp.requires("auth:manage_users")
+    @blp.response(204)
+    @blp.errors(404, 503)
+    def delete(self, user_id):
+        """结束该账号在全部设备上的登录（立即生效）"""
+        accounts.end_user_sessions(current_principal(), user_id)
 
 
 @blp.route("/users/<int:user_id>/wechat")
@@ -147,8 +188,19 @@ class UserWeChat(MethodView):
     @blp.response(204)
     @blp.errors(404, 409, 503)
     def delete(self, user_id):
-        """解除代表的微信绑定（结束其全部登录）"""
+        """解除代表或工作人员账号的微信绑定（结束其全部登录）"""
         accounts.unbind_wechat(current_principal(), user_id)
+
+
+@blp.route("/users/<int:user_id>/binding-code")
+class UserBindingCode(MethodView):
+    @no_store
+    @blp.requires("auth:issue_binding_code")
+    @blp.response(201, AccountBindingCodeSchema)
+    @blp.errors(403, 404, 409)
+    def post(self, user_id):
+        """为工作人员、联络站或承办单位账号生成微信绑定码（只显示一次；旧码作废；有效期为配置的默认天数）"""
+        return worker_binding.issue_account_code(user_id, None, current_principal())
 
 
 @blp.route("/binding-codes")
@@ -156,7 +208,7 @@ class BindingCodes(MethodView):
     @blp.requires("auth:issue_binding_code")
     @blp.arguments(BindingCodeCreateSchema)
     @blp.response(201, BindingCodeSchema)
-    @blp.errors(404, 409)
+    @blp.errors(404, 409, 422)
     def post(self, data):
         """为代表生成微信绑定邀请码（只显示一次；旧码作废）"""
-        return wechat.issue_binding_code(data["deputy_id"], data["valid_days"], current_principal())
+        return wechat.issue_binding_code(data["deputy_id"], data.get("valid_days"), current_principal())

@@ -1,10 +1,13 @@
 """Housekeeping for sign-in sessions."""
 import datetime as dt
 
+from flask import current_app
 from huey import crontab
 
 from api.auth.models import AuthSession, BindingCode
+from api.auth.services import prune_throttles
 from api.common.db import utcnow
+from api.common.identity import revocation
 from api.common.queue import app_periodic_task
 from api.extensions import huey
 
@@ -19,4 +22,8 @@ def prune_sessions():
     ended = (AuthSession.expires_at < cutoff) | (AuthSession.revoked_at < cutoff)
     sessions = AuthSession.delete().where(ended).execute()
     codes = BindingCode.delete().where(BindingCode.expires_at < cutoff).execute()
-    return {"sessions": sessions, "binding_codes": codes}
+    # Refreshes check the session row; access tokens die within minutes: old revocations answer nothing.
+    revocations = revocation.prune(cutoff)
+    memory = dt.timedelta(seconds=current_app.config["LOGIN_FAILURE_MEMORY_SECONDS"])
+    throttles = prune_throttles(utcnow() - memory)
+    return {"sessions": sessions, "binding_codes": codes, "revocations": revocations, "login_throttles": throttles}

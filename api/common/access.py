@@ -1,22 +1,18 @@
-"""Who is asking: the bearer token becomes `g.principal`, checked against the permission table."""
+"""Who is asking: the bearer token becomes the request's principal, checked against the permission table.
+
+This is the one place a request's session is checked for revocation.
+"""
 import functools
-from dataclasses import dataclass, field
 
 from flask import has_request_context, request
 
-from api.common.errors import abort
+from api.common.errors import Forbidden, NotSignedIn
+from api.common.identity import revocation
+from api.common.identity.principal import Principal
+from api.common.identity.tokens import InvalidToken, decode_access_token
 from api.common.permissions import allowed
 
-
-@dataclass(frozen=True)
-class Principal:
-    user_id: int
-    role: str
-    session_id: str
-    deputy_id: int | None = None
-    unit_id: int | None = None
-    station_ids: tuple = field(default_factory=tuple)
-
+__all__ = ["Principal", "authenticate_token", "current_principal", "principal_or_none", "requires", "sign_in_request"]
 
 SESSION_ENDED = "登录已失效，请重新登录。"
 
@@ -26,7 +22,7 @@ def current_principal():
     # Kept on the request, not on `g`: an app context (and its `g`) can outlive one request.
     principal = getattr(request, "principal", None)
     if principal is None:
-        principal = request.principal = _authenticate(check_revocation=True)
+        principal = request.principal = _authenticate()
     return principal
 
 
@@ -34,75 +30,40 @@ def principal_or_none():
     return getattr(request, "principal", None) if has_request_context() else None
 
 
-def _authenticate(check_revocation):
-    from api.auth import sessions
-    from api.auth.tokens import InvalidToken, decode_access_token
+def _authenticate():
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise NotSignedIn()
+    return authenticate_token(token.strip())
 
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        abort(401)
+
+def authenticate_token(token):
+    """The principal of a verified, unrevoked access token (from a header or the console's cookie)."""
     try:
-        claims = decode_access_token(token.strip())
-    except InvalidToken:
-        abort(401, message=SESSION_ENDED)
-    if not check_revocation:
-        request.revocation_pending = claims["sid"]
-    elif sessions.is_revoked(claims["sid"]):
-        abort(401, message=SESSION_ENDED)
-    scope = claims.get("scope") or {}
-    return Principal(
-        user_id=int(claims["sub"]),
-        role=claims["role"],
-        session_id=claims["sid"],
-        deputy_id=scope.get("deputy_id"),
-        unit_id=scope.get("unit_id"),
-        station_ids=tuple(scope.get("station_ids") or ()),
-    )
+        claims = decode_access_token(token)
+    except InvalidToken as exc:
+        raise NotSignedIn(SESSION_ENDED) from exc
+    if revocation.is_revoked(claims):
+        raise NotSignedIn(SESSION_ENDED)
+    return Principal.from_claims(claims)
 
 
-def requires(permission, revocation_checked_by_view=False):
-    """View decorator: signed in (401) and allowed by the permission table (403).
+def sign_in_request(principal):
+    """Another front door (the console's cookie) has authenticated this request."""
+    request.principal = principal
 
-    `revocation_checked_by_view` is for the hottest cached reads only: the view fetches the session's
-    revocation marker in the same Redis round trip as its data and must call `settle_revocation`;
-    `unsettled_revocation` (checked after every request) turns a view that forgets into a 500.
-    """
+
+def requires(permission):
+    """View decorator: signed in (401) and allowed by the permission table (403)."""
 
     def decorate(view):
         @functools.wraps(view)
         def guarded(*args, **kwargs):
-            if revocation_checked_by_view:
-                principal = request.principal = _authenticate(check_revocation=False)
-            else:
-                principal = current_principal()
-            if not allowed(principal.role, permission):
-                abort(403)
+            if not allowed(current_principal().role, permission):
+                raise Forbidden()
             return view(*args, **kwargs)
 
         guarded._permission = permission
         return guarded
 
     return decorate
-
-
-def pending_revocation_session():
-    return getattr(request, "revocation_pending", None)
-
-
-def settle_revocation(revoked):
-    """The view's verdict on the revocation marker it fetched itself."""
-    request.revocation_pending = None
-    if revoked:
-        abort(401, message=SESSION_ENDED)
-
-
-def settle_revocation_now():
-    """For a view whose own Redis round trip failed: ask the session store (it falls back to the database)."""
-    from api.auth import sessions
-
-    settle_revocation(sessions.is_revoked(request.revocation_pending))
-
-
-def unsettled_revocation():
-    return has_request_context() and getattr(request, "revocation_pending", None) is not None

@@ -73,11 +73,11 @@ class Blueprint(flask_smorest.Blueprint):
 
         return decorate
 
-    def requires(self, permission, revocation_checked_by_view=False):
+    def requires(self, permission):
         """Sign-in plus the permission table, checked before the body is parsed; documents 401/403."""
 
         def decorate(func):
-            func = self.errors(401, 403)(access.requires(permission, revocation_checked_by_view)(func))
+            func = self.errors(401, 403)(access.requires(permission)(func))
             return self.doc(security=[{"bearerAuth": []}])(func)
 
         return decorate

@@ -5,7 +5,8 @@ import peewee
 from flask import jsonify, request
 from flask_smorest import abort
 from marshmallow import Schema, fields
-from werkzeug.exceptions import Conflict, HTTPException, InternalServerError, NotFound
+from werkzeug import exceptions as http_errors
+from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger("deputyhub.errors")
 
@@ -28,6 +29,74 @@ MESSAGES = {
     502: "上游服务暂时不可用。",
     503: "服务暂时不可用，请稍后再试。",
 }
+
+
+class DomainError(Exception):
+    """A rule refused the request. Raised below the views; `register` maps each kind to its status."""
+
+    def __init__(self, message=None, errors=None, retry_after=None):
+        super().__init__(message or "")
+        self.message = message
+        self.errors = errors
+        self.retry_after = retry_after
+
+
+class NotFound(DomainError):
+    """The thing asked for does not exist, or does not exist for this caller."""
+
+
+class Forbidden(DomainError):
+    """The caller may not do this to this object."""
+
+
+class Invalid(DomainError):
+    """The input breaks a rule that the schema alone cannot check."""
+
+
+class Conflict(DomainError):
+    """The request clashes with the current state of the data."""
+
+
+class InvalidMove(Conflict):
+    """A workflow move that the entity's current state does not allow."""
+
+    def __init__(self, message=None, errors=None, current_state=None):
+        super().__init__(message, errors)
+        self.current_state = current_state
+
+
+class Gone(DomainError):
+    """The thing existed but was withdrawn or revoked."""
+
+
+class TooSoon(DomainError):
+    """Throttled: try again after `retry_after` seconds."""
+
+
+class Unavailable(DomainError):
+    """A dependency (database, Redis, WeChat) cannot serve the request now."""
+
+
+class NotSignedIn(DomainError):
+    """No valid session."""
+
+
+# The one place a domain error becomes an HTTP status (most specific class first).
+DOMAIN_STATUS = (
+    (InvalidMove, 409),
+    (NotFound, 404),
+    (Forbidden, 403),
+    (Invalid, 422),
+    (Conflict, 409),
+    (Gone, 410),
+    (TooSoon, 429),
+    (Unavailable, 503),
+    (NotSignedIn, 401),
+)
+
+
+def status_of(error):
+    return next(status for kind, status in DOMAIN_STATUS if isinstance(error, kind))
 
 
 class ErrorSchema(Schema):
@@ -69,20 +138,41 @@ def handle_http_exception(error):
     return response
 
 
+def handle_domain_error(error):
+    code = status_of(error)
+    response = jsonify(error_payload(code, _STATUS_NAMES[code], error.message, error.errors))
+    response.status_code = code
+    if error.retry_after is not None:
+        response.headers["Retry-After"] = str(int(error.retry_after))
+    return response
+
+
+_STATUS_NAMES = {
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    409: "Conflict",
+    410: "Gone",
+    422: "Unprocessable Entity",
+    429: "Too Many Requests",
+    503: "Service Unavailable",
+}
+
+
 def handle_does_not_exist(error):
-    return handle_http_exception(NotFound())
+    return handle_http_exception(http_errors.NotFound())
 
 
 def handle_integrity_error(error):
     log.info("integrity error", extra={"error": str(error)})
-    return handle_http_exception(Conflict())
+    return handle_http_exception(http_errors.Conflict())
 
 
 def handle_unexpected(error):
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
     log.exception("unhandled error")
-    return handle_http_exception(InternalServerError())
+    return handle_http_exception(http_errors.InternalServerError())
 
 
 def _is_malformed_json(errors):
@@ -91,9 +181,25 @@ def _is_malformed_json(errors):
 
 
 def register(app):
+    app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(peewee.DoesNotExist, handle_does_not_exist)
     app.register_error_handler(peewee.IntegrityError, handle_integrity_error)
     app.register_error_handler(Exception, handle_unexpected)
 
 
-__all__ = ["abort", "ErrorSchema", "register", "MESSAGES"]
+__all__ = [
+    "abort",
+    "Conflict",
+    "DomainError",
+    "ErrorSchema",
+    "Forbidden",
+    "Gone",
+    "Invalid",
+    "InvalidMove",
+    "MESSAGES",
+    "NotFound",
+    "NotSignedIn",
+    "TooSoon",
+    "Unavailable",
+    "register",
+]

@@ -6,17 +6,26 @@ import pkgutil
 
 from peewee_migrate import Router
 
-import api
 from api.common.db import BaseModel
+from api.common.private_api import index_is_unique, migrate_index_helpers
 from api.extensions import db
 
-MIGRATIONS_DIR = os.path.join(os.path.dirname(api.__file__), "migrations")
+# The application package, found by path: importing `api` itself would import every domain into common.
+API_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MIGRATIONS_DIR = os.path.join(API_DIR, "migrations")
 
 
 def all_models():
     """Every table the code defines, parents before children."""
-    for info in pkgutil.iter_modules(api.__path__):
-        if info.ispkg and os.path.exists(os.path.join(api.__path__[0], info.name, "models.py")):
+    # Tables of the shared kernel live in common modules, not in a domain's models.py.
+    importlib.import_module("api.common.audit")
+    importlib.import_module("api.common.workflow")
+    importlib.import_module("api.common.events")
+    importlib.import_module("api.common.similarity")
+    importlib.import_module("api.common.search")
+    importlib.import_module("api.common.idempotency")
+    for info in pkgutil.iter_modules([API_DIR]):
+        if info.ispkg and os.path.exists(os.path.join(API_DIR, info.name, "models.py")):
             importlib.import_module(f"api.{info.name}.models")
     seen, ordered = set(), []
 
@@ -60,8 +69,10 @@ def _indexes_matched_by_columns():
     indexes by what they cover instead."""
     from peewee_migrate import auto
 
+    index_fields, is_implicit_field_index = migrate_index_helpers()
+
     def key(idx):
-        return tuple(auto._index_fields(idx)), bool(idx._unique)
+        return tuple(index_fields(idx)), index_is_unique(idx)
 
     def diff_model_indexes(model, source, *, fields_to_add=None, fields_to_remove=None):
         wanted = {key(idx): idx for idx in model._meta.fields_to_index()}
@@ -69,12 +80,12 @@ def _indexes_matched_by_columns():
         drops = [
             auto.drop_index(idx)
             for k, idx in existing.items()
-            if k not in wanted and not auto._is_implicit_field_index(idx, fields_to_remove or set())
+            if k not in wanted and not is_implicit_field_index(idx, fields_to_remove or set())
         ]
         adds = [
             auto.add_index(idx)
             for k, idx in wanted.items()
-            if k not in existing and not auto._is_implicit_field_index(idx, fields_to_add or set())
+            if k not in existing and not is_implicit_field_index(idx, fields_to_add or set())
         ]
         return drops + adds
 

@@ -3,6 +3,9 @@ import swagger_ui_bundle
 from flask_smorest import Api
 
 from api.common.errors import ErrorSchema, handle_http_exception
+from api.common.private_api import spec_paths
+
+MAX_PAGE = 1_000_000  # the bound api.common.inputs enforces on ?page=
 
 SETTINGS = {
     "API_TITLE": "代表履职通 deputyhub API",
@@ -13,6 +16,8 @@ SETTINGS = {
     "OPENAPI_SWAGGER_UI_PATH": "/docs",
     # Served by the app itself: deputies' offices and this machine may have no route to a CDN.
     "OPENAPI_SWAGGER_UI_URL": "/docs/static/",
+    # Keep the token from "Authorize" across a reload of /docs (in the browser's local storage).
+    "OPENAPI_SWAGGER_UI_CONFIG": {"persistAuthorization": True},
     "API_SPEC_OPTIONS": {
         "info": {
             "description": (
@@ -44,8 +49,13 @@ def swagger_ui_dir():
 
 
 def finish(api):
-    """Add the responses every operation can give, so the document lists every status that can happen."""
-    for path, operations in api.spec._paths.items():
+    """Add the responses every operation can give, so the document lists every status that can happen;
+    describe X-Pagination as the JSON it is; state the page bound that every list enforces."""
+    _pagination_header_as_json(api.spec)
+    for path, operations in spec_paths(api.spec).items():
+        for parameter in _parameters(operations):
+            if parameter.get("in") == "query" and parameter.get("name") == "page":
+                parameter.setdefault("schema", {}).setdefault("maximum", MAX_PAGE)
         for method, operation in operations.items():
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
@@ -55,3 +65,18 @@ def finish(api):
             responses = operation.setdefault("responses", {})
             for code, name in extra.items():
                 responses.setdefault(str(code), api.spec.components.get_ref("response", name))
+
+
+def _parameters(operations):
+    for method, operation in operations.items():
+        if method in ("get", "post", "put", "patch", "delete"):
+            yield from (p for p in operation.get("parameters", []) if isinstance(p, dict))
+
+
+def _pagination_header_as_json(spec):
+    # A header's `schema` is read with the `simple` style (comma-separated key,value pairs); ours is a JSON
+    # object, which OpenAPI describes with `content` instead.
+    for headers in (spec.components.headers, spec.components.headers_lazy):
+        header = headers.get("PAGINATION")
+        if header and "schema" in header:
+            header["content"] = {"application/json": {"schema": header.pop("schema")}}

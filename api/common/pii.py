@@ -61,3 +61,10 @@ def mask_phone(phone):
         return phone
     return phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "*" * len(phone)
 
+
+
+def mask_name(name):
+    """张三 → 张*, 欧阳修文 → 欧***: the family name stays, enough to tell two cases apart."""
+    if not name:
+        return name
+    return name[0] + "*" * max(1, len(name) - 1)

@@ -11,20 +11,54 @@ from api.extensions import redis_store
 
 log = logging.getLogger("deputyhub.ratelimit")
 
+# Several limits in one round trip, counted in order exactly as separate `hit`s would be: each counter
+# is incremented (and its expiry set) until one is over its limit; the ones after it are not counted,
+# so a refused request does not use up the other limits. Returns the 1-based position of the limit
+# that refused, or 0.
+_HIT_IN_ORDER = """
+for i, key in ipairs(KEYS) do
+    local count = redis.call('INCR', key)
+    redis.call('EXPIRE', key, ARGV[2 * i])
+    if count > tonumber(ARGV[2 * i - 1]) then
+        return i
+    end
+end
+return 0
+"""
+_script = None
+
 
 def hit(name, limit, window_seconds):
     """Count one event; return seconds to wait if `limit` is exceeded in this window, else 0."""
-    window = int(time.time() // window_seconds)
-    key = f"rl:{name}:{window}"
-    try:
-        pipe = redis_store.pipeline()
-        pipe.incr(key)
-        pipe.expire(key, window_seconds + 1)
-        count, _ = pipe.execute()
-    except REDIS_ERRORS as exc:
-        log.warning("rate limiter unavailable", extra={"limiter": name, "error": str(exc)})
-        return 0
-    if count > limit:
-        return max(1, (window + 1) * window_seconds - int(time.time()))
-    return 0
+    return hit_all([(name, limit, window_seconds)])
 
+
+def hit_all(limits):
+    """Count one event against each (name, limit, window_seconds) in turn, in one Redis round trip.
+
+    Returns the seconds to wait from the first limit exceeded (the later ones are then not counted),
+    else 0: the same answer, and the same counters, as calling `hit` for each until one refuses.
+    """
+    if not limits:
+        return 0
+    now = time.time()
+    windows = [int(now // window_seconds) for _, _, window_seconds in limits]
+    keys = [f"rl:{name}:{window}" for (name, _, _), window in zip(limits, windows, strict=True)]
+    args = [value for _, limit, window_seconds in limits for value in (limit, window_seconds + 1)]
+    try:
+        refused = int(_hit_script()(keys=keys, args=args))
+    except REDIS_ERRORS as exc:
+        log.warning("rate limiter unavailable", extra={"limiter": limits[0][0], "error": str(exc)})
+        return 0
+    if not refused:
+        return 0
+    window_seconds = limits[refused - 1][2]
+    return max(1, (windows[refused - 1] + 1) * window_seconds - int(time.time()))
+
+
+def _hit_script():
+    # Registered once; redis-py runs it by EVALSHA and loads it again by itself if the server lost it.
+    global _script
+    if _script is None or _script.registered_client is not redis_store.client:
+        _script = redis_store.register_script(_HIT_IN_ORDER)
+    return _script

@@ -7,13 +7,17 @@ connects to the same unix socket.
 import contextlib
 import fcntl
 import logging
+import math
 import os
 import subprocess
+import threading
 import time
 
 import redis
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
+
+from api.common.errors import Unavailable, handle_domain_error
 
 log = logging.getLogger("deputyhub.redis")
 
@@ -21,30 +25,167 @@ log = logging.getLogger("deputyhub.redis")
 REDIS_ERRORS = (redis.ConnectionError, redis.TimeoutError)
 
 
+class CircuitBreaker:
+    """After a Redis failure, skip Redis for `open_seconds`; then let one call try it again.
+
+    A hung Redis (SIGSTOP, a full network buffer) answers nothing: without the breaker every call
+    would wait its socket timeout, several times a request. While open, calls fail at once with
+    `redis.ConnectionError`, which every caller already treats as "Redis is away" (cache reads go
+    to the database, the rate limiter lets the request through, queued jobs stay in the outbox).
+    """
+
+    def __init__(self, open_seconds):
+        self.open_seconds = open_seconds
+        self.open_until = 0.0  # 0: closed, Redis is used
+        self.trial_owner = None
+        self.lock = threading.Lock()
+
+    @property
+    def is_open(self):
+        return bool(self.open_until)
+
+    def allow(self, owner):
+        if not self.open_until:
+            return True
+        with self.lock:
+            if self.trial_owner is owner:
+                return True
+            now = time.monotonic()
+            if now < self.open_until:
+                return False
+            # Half open: this connection tries Redis; everyone else keeps skipping until it answers.
+            self.open_until = now + self.open_seconds
+            self.trial_owner = owner
+            return True
+
+    def succeeded(self, owner):
+        if self.open_until:
+            with self.lock:
+                if self.open_until:
+                    log.warning("redis answers again; circuit closed")
+                self.open_until, self.trial_owner = 0.0, None
+
+    def failed(self, owner, error):
+        with self.lock:
+            was_closed = not self.open_until
+            self.open_until, self.trial_owner = time.monotonic() + self.open_seconds, None
+        if was_closed:  # one line per outage, not one per request
+            detail = f"{type(error).__name__}: {error}"
+            log.warning("redis failed; skipping it for %ss", self.open_seconds, extra={"error": detail})
+
+
+class BreakerConnectionMixin:
+    """A redis-py connection (the documented `connection_class` extension point) that consults a breaker."""
+
+    def __init__(self, *args, breaker, **kwargs):
+        self.breaker = breaker
+        super().__init__(*args, **kwargs)
+
+    def skipped_error(self):
+        return redis.ConnectionError(f"redis skipped for {self.breaker.open_seconds}s after a failure (circuit open)")
+
+    def connect(self):
+        if not self.breaker.allow(self):
+            raise self.skipped_error()
+        try:
+            super().connect()
+        except REDIS_ERRORS as exc:
+            self.breaker.failed(self, exc)
+            raise
+
+    def send_packed_command(self, *args, **kwargs):
+        if not self.breaker.allow(self):
+            raise self.skipped_error()
+        try:
+            return super().send_packed_command(*args, **kwargs)
+        except redis.TimeoutError as exc:
+            self.breaker.failed(self, exc)
+            raise
+
+    def read_response(self, *args, **kwargs):
+        try:
+            response = super().read_response(*args, **kwargs)
+        except redis.TimeoutError as exc:
+            # A connection the server closed is not counted: the retry reconnects, and a refused
+            # reconnect trips the breaker in `connect`.
+            self.breaker.failed(self, exc)
+            raise
+        self.breaker.succeeded(self)
+        return response
+
+
+class BreakerConnection(BreakerConnectionMixin, redis.Connection):
+    pass
+
+
+class BreakerUnixConnection(BreakerConnectionMixin, redis.UnixDomainSocketConnection):
+    pass
+
+
+class BreakerSSLConnection(BreakerConnectionMixin, redis.SSLConnection):
+    pass
+
+
+BREAKER_CONNECTIONS = {"redis": BreakerConnection, "unix": BreakerUnixConnection, "rediss": BreakerSSLConnection}
+
+
 class RedisStore:
+    """The app's Redis client. Request-path calls wait at most REDIS_SOCKET_TIMEOUT, behind a breaker."""
+
     def __init__(self):
         self.client = None
         self.url = None
+        self.pool = None
+        self.breaker = None
 
     def init_app(self, app):
         self.url = app.config["REDIS_URL"] or ensure_embedded_redis(os.path.join(app.instance_path, "redis"))
         timeout = app.config["REDIS_SOCKET_TIMEOUT"]
+        self.breaker = CircuitBreaker(app.config["REDIS_BREAKER_SECONDS"])
         self.pool = redis.ConnectionPool.from_url(
             self.url,
+            connection_class=BREAKER_CONNECTIONS[self.url.split("://", 1)[0]],
+            breaker=self.breaker,
             socket_timeout=timeout,
             socket_connect_timeout=timeout,
             health_check_interval=30,
-            # One quick retry rides out a dropped connection; redis-py's default of several backed-off
-            # retries would make every request wait seconds while Redis is down.
+            # One quick retry rides out a connection the server dropped (a Redis restart); a hung
+            # Redis trips the breaker on the first timeout, so the retry then fails at once.
             retry=Retry(ExponentialBackoff(cap=0.05, base=0.01), 1),
         )
         self.client = redis.Redis(connection_pool=self.pool)
         app.extensions["redis"] = self
 
+    def worker_pool(self, socket_timeout):
+        """A pool for the queue consumer's blocking reads (BRPOP waits a second; the request path's
+        timeout is far shorter). No breaker: the consumer backs off on its own."""
+        return redis.ConnectionPool.from_url(
+            self.url,
+            socket_timeout=socket_timeout,
+            socket_connect_timeout=socket_timeout,
+            health_check_interval=30,
+            retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 2),
+        )
+
     def __getattr__(self, name):
         if self.client is None:
             raise RuntimeError("redis_store used before init_app")
         return getattr(self.client, name)
+
+
+def register_errors(app):
+    """A write that needs Redis while it is away answers 503 with Retry-After, logged as one warning.
+
+    Readers fall back on their own (cache, rate limits); this is the net under the writers that cannot.
+    """
+    retry_after = max(1, math.ceil(app.config["REDIS_BREAKER_SECONDS"]))
+
+    def handle_redis_error(error):
+        log.warning("redis unavailable for a request", extra={"error": f"{type(error).__name__}: {error}"})
+        return handle_domain_error(Unavailable(retry_after=retry_after))
+
+    for kind in REDIS_ERRORS:
+        app.register_error_handler(kind, handle_redis_error)
 
 
 def ensure_embedded_redis(directory):

@@ -5,7 +5,8 @@ from peewee import BooleanField, CharField, ForeignKeyField, IntegerField
 
 from api.common.db import BaseModel, UTCDateTimeField, utcnow
 from api.common.pii import EncryptedTextField, blind_index
-from api.org.models import Delegation, DeputyGroup, Station
+from api.common.references import guards_deletion_of
+from api.org.models import Congress, Delegation, DeputyGroup, Station
 
 STATUS_SERVING = "在任"
 STATUS_ENDED = "终止"
@@ -26,7 +27,12 @@ def normalise_phone(value):
 
 
 class Deputy(BaseModel):
+    """One seat in one congress. A person elected at two levels holds two seats (two rows, same phone)."""
+
     code = CharField(max_length=40, unique=True)  # 代表编号: the roster key re-imports match on
+    # Set on every write by the services; nullable only because SQLite could not add NOT NULL to the existing
+    # table without a rebuild that cascades into every table referencing deputies (migration 007).
+    congress = ForeignKeyField(Congress, null=True, backref="deputies", on_delete="RESTRICT")
     name = CharField(max_length=50, index=True)
     gender = CharField(max_length=2)
     delegation = ForeignKeyField(Delegation, backref="deputies", on_delete="RESTRICT")
@@ -37,9 +43,13 @@ class Deputy(BaseModel):
     employer = CharField(max_length=200, null=True)
     title = CharField(max_length=100, null=True)
     phone = EncryptedTextField(null=True)
-    phone_hash = CharField(max_length=64, null=True, unique=True)
+    phone_hash = CharField(max_length=64, null=True)
     created_at = UTCDateTimeField(default=utcnow)
     updated_at = UTCDateTimeField(default=utcnow)
+
+    class Meta:
+        # One seat per person per congress; the same phone in two congresses is one person at two levels.
+        indexes = ((("congress", "phone_hash"), True), (("phone_hash",), False))
 
     @property
     def is_serving(self):
@@ -75,3 +85,30 @@ class DeputyExpertise(BaseModel):
 
     class Meta:
         indexes = ((("deputy", "field"), True),)
+
+
+# Delete guards for the org rows deputies point at (org asks through api.common.references; it
+# cannot import this package, which depends on it). Links would otherwise vanish silently (CASCADE).
+
+
+@guards_deletion_of(Congress)
+def _congress_has_deputies(congress):
+    return "该人大仍有代表，不能删除。" if Deputy.select().where(Deputy.congress == congress.id).exists() else None
+
+
+@guards_deletion_of(Delegation)
+def _delegation_has_deputies(delegation):
+    seated = Deputy.select().where(Deputy.delegation == delegation.id)
+    return "该代表团下仍有代表，不能删除。" if seated.exists() else None
+
+
+@guards_deletion_of(DeputyGroup)
+def _group_has_members(group):
+    members = DeputyGroupMember.select().where(DeputyGroupMember.group == group.id)
+    return "该代表小组仍有成员，不能删除。" if members.exists() else None
+
+
+@guards_deletion_of(Station)
+def _station_has_deputies(station):
+    serving = DeputyStation.select().where(DeputyStation.station == station.id)
+    return "仍有代表在该联络站履职，不能删除。" if serving.exists() else None

@@ -1,14 +1,14 @@
 """Deputies: the roster, each deputy's record, the audited phone read, and roster import/export."""
-from urllib.parse import quote
-
 from flask import request, send_file
 from flask.views import MethodView
 from marshmallow import ValidationError
 
+from api.common import spreadsheets
 from api.common.access import current_principal
 from api.common.blueprint import Blueprint
 from api.common.db import utcnow
 from api.common.errors import abort
+from api.common.privacy import no_store
 from api.deputies import roster, services
 from api.deputies.models import Deputy
 from api.deputies.schemas import (
@@ -55,6 +55,15 @@ class OwnRecord(MethodView):
         return services.get_own(current_principal())
 
 
+@blp.route("/me/seats")
+class OwnSeats(MethodView):
+    @blp.requires("deputies:self")
+    @blp.response(200, DeputySchema(many=True))
+    def get(self):
+        """本人的全部代表席位（在多级人大任代表时各一条，主席位在前）"""
+        return services.own_seats(current_principal())
+
+
 @blp.route("/<int:deputy_id>")
 class DeputyDetail(MethodView):
     @blp.requires("deputies:read")
@@ -82,6 +91,7 @@ class DeputyDetail(MethodView):
 
 @blp.route("/<int:deputy_id>/contact")
 class DeputyContact(MethodView):
+    @no_store
     @blp.requires("deputies:contact")
     @blp.response(200, DeputyContactSchema)
     @blp.errors(404)
@@ -96,30 +106,30 @@ class RosterImport(MethodView):
     @blp.arguments(ImportQuerySchema, location="query")
     @blp.arguments(ImportFileSchema, location="files")
     @blp.response(200, ImportResultSchema)
-    @blp.errors(415)
+    @blp.errors(415, 422)
     def post(self, options, files):
         """导入代表名册（.xlsx/.csv；全部成功或全部不导入；按代表编号更新）"""
         # The options may also come as form fields beside the file: a dry run must never import by mistake.
         form = _load_or_422(ImportQuerySchema(partial=True), request.form.to_dict())
-        options = {key: value or form.get(key, False) for key, value in options.items()}
+        options = {key: value or form.get(key, value) for key, value in options.items()}
         upload = files["file"]
-        return services.import_roster(upload.read(), upload.filename or "", **options)
+        try:
+            return services.import_roster(upload.read(), upload.filename or "", **options)
+        except (roster.RosterFileError, spreadsheets.SheetError) as exc:
+            abort(exc.status, message=exc.message, errors={"file": [exc.message]})
 
 
 @blp.route("/export")
 class RosterExport(MethodView):
+    @no_store
     @blp.requires("deputies:export")
     @blp.arguments(ExportQuerySchema, location="query")
     @blp.response(200, description="代表名册 .xlsx", content_type=roster.XLSX_TYPE)
     def get(self, args):
         """导出代表名册（手机号默认脱敏）"""
         buffer, _ = services.export_roster(args, current_principal())
-        day = f"{utcnow():%Y%m%d}"
         response = send_file(buffer, mimetype=roster.XLSX_TYPE, max_age=0)
-        # Browsers take the UTF-8 name; the ASCII one is for the few that cannot.
-        response.headers["Content-Disposition"] = (
-            f"attachment; filename=\"deputies-{day}.xlsx\"; filename*=UTF-8''{quote(f'代表名册-{day}.xlsx')}"
-        )
+        response.headers["Content-Disposition"] = roster.export_disposition(f"{utcnow():%Y%m%d}")
         return response
 
 

@@ -1,14 +1,14 @@
-"""The deputy roster as a spreadsheet: reading .xlsx/.csv, validating rows, writing the export.
+"""The deputy roster as a spreadsheet: validating rows read by api.common.spreadsheets, shaping the export.
 
 Pure functions (no database): the import service passes in the names it knows.
 """
-import csv
-import io
+import itertools
 import re
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
-from openpyxl import Workbook, load_workbook
-
+from api.common import spreadsheets
+from api.common.spreadsheets import NO, YES, cell_text
 from api.deputies.models import GENDERS, PHONE_PATTERN, STATUS_SERVING, STATUSES, normalise_phone
 
 # (header, key, max length); the export writes these headers in this order.
@@ -35,10 +35,9 @@ REQUIRED = ("code", "name", "gender", "delegation")
 LIST_KEYS = ("groups", "stations", "fields")
 SEPARATORS = re.compile(r"[;；、,，\n]+")
 MASKED_PHONE = re.compile(r"^1\d{2}\*{4}\d{4}$")
-YES, NO = {"是", "Y", "YES", "TRUE", "1"}, {"否", "N", "NO", "FALSE", "0"}
 CHINESE_DIGITS = {ch: n for n, ch in enumerate("零一二三四五六七八九")}
 MAX_ROWS = 20000
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_TYPE = spreadsheets.XLSX_TYPE
 KEEP = object()  # a masked phone in a re-imported export: keep the phone on record
 
 
@@ -53,45 +52,6 @@ class RosterRow:
     line: int
     values: dict  # model field → value, only for the columns the file has
     links: dict = field(default_factory=dict)  # "groups"/"stations"/"fields" → tuple of names
-
-
-# Reading
-
-
-def read_table(data, filename=""):
-    """Rows of cell values (header first) from .xlsx or .csv bytes."""
-    if data.startswith(b"PK\x03\x04"):
-        return read_xlsx(data)
-    if data.startswith(b"\xd0\xcf\x11\xe0") or filename.lower().endswith((".xls", ".xlsx")):
-        raise RosterFileError("请上传 .xlsx 或 .csv 格式的名册（不支持旧版 .xls）。", status=415)
-    return read_csv(data)
-
-
-def read_xlsx(data):
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise RosterFileError("无法读取该 Excel 文件，请确认文件完好。") from exc
-    try:
-        sheet = book.worksheets[0]
-        sheet.reset_dimensions()  # files from other programs may declare a wrong sheet size
-        return [tuple(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
-
-
-def read_csv(data):
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise RosterFileError("无法识别 CSV 文件的编码，请另存为 UTF-8。")
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    return [tuple(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
 
 # Validating
@@ -204,17 +164,6 @@ def chinese_number(text):
     return None if tens_value is None or ones_value is None else tens_value * 10 + ones_value
 
 
-def cell_text(value):
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # Excel keeps codes and phone numbers typed as numbers as floats
-    text = str(value).strip()
-    return text or None
-
-
 def check_references(records, known, create_missing=False):
     """Errors for names not in `known` ({"delegation": set, "groups": set, "stations": set}) and what to create."""
     errors, to_create = {}, {"delegation": set(), "groups": set()}
@@ -247,17 +196,15 @@ def report(errors):
 # Writing
 
 
+def export_disposition(day):
+    """The export's Content-Disposition: browsers take the UTF-8 name; the ASCII one is for the few that cannot."""
+    return f"attachment; filename=\"deputies-{day}.xlsx\"; filename*=UTF-8''{quote(f'代表名册-{day}.xlsx')}"
+
+
 def write_xlsx(records):
     """An .xlsx of roster rows (dicts keyed like COLUMNS); lists are joined with 、."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("代表名册")
-    sheet.append([header for header, _, _ in COLUMNS])
-    for record in records:
-        sheet.append([export_cell(key, record.get(key)) for _, key, _ in COLUMNS])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    buffer.seek(0)
-    return buffer
+    rows = ([export_cell(key, record.get(key)) for _, key, _ in COLUMNS] for record in records)
+    return spreadsheets.write_xlsx([("代表名册", itertools.chain([[header for header, _, _ in COLUMNS]], rows))])
 
 
 def export_cell(key, value):

@@ -1,39 +1,58 @@
 """Deputies: scoped reads, writes with their links, and the roster import/export."""
-from peewee import chunked
+from peewee import JOIN, Case, fn
 
-from api.audit.services import record
-from api.auth.models import User
-from api.common.db import utcnow
-from api.common.errors import abort
+from api.common import spreadsheets
+from api.common.audit import record
+from api.common.db import BATCH, batches, filter_by, utcnow
+from api.common.errors import Conflict, Forbidden, Invalid, NotFound
 from api.common.permissions import OFFICE, STATION_STAFF, allowed
 from api.common.pii import blind_index, mask_phone
+from api.common.references import reason_in_use
+from api.common.seats import SeatDirectory, provide
+from api.common.signals import deputy_seats_ended
 from api.deputies import roster
-from api.deputies.models import STATUS_SERVING, Deputy, DeputyExpertise, DeputyGroupMember, DeputyStation
+from api.deputies.models import STATUS_ENDED, STATUS_SERVING, Deputy, DeputyExpertise, DeputyGroupMember, DeputyStation
 from api.extensions import db
-from api.org.models import Congress, Delegation, DeputyGroup, Station
+from api.org.models import CONGRESS_LEVELS, Congress, Delegation, DeputyGroup, Station
 
-BATCH = 500  # rows per multi-row statement: well inside SQLite's and PostgreSQL's parameter limits
 LINKS = {"groups": (DeputyGroupMember, "group"), "stations": (DeputyStation, "station")}
 
 
 # Reading
 
 
+def seats_query():
+    """Seats with their delegation and congress, in one query."""
+    return Deputy.select(Deputy, Delegation, Congress).join(Delegation).switch(Deputy).join(Congress, JOIN.LEFT_OUTER)
+
+
 def search(args, principal):
-    query = Deputy.select(Deputy, Delegation).join(Delegation).order_by(Deputy.code)
+    query = seats_query()
+    query = query.order_by(Deputy.code)
     if principal.role == STATION_STAFF:
         query = query.where(Deputy.id.in_(_serving(principal.station_ids or [0])))
     if args.get("phone"):
         if principal.role not in OFFICE:
-            abort(403, message="仅工作人员可按手机号查找代表。")
+            raise Forbidden("仅工作人员可按手机号查找代表。")
         query = query.where(Deputy.phone_hash == blind_index(args["phone"]))
-    if args.get("name"):
-        query = query.where(Deputy.name.contains(args["name"]))
-    for key, column in (("delegation", Deputy.delegation), ("status", Deputy.status), ("term", Deputy.term)):
-        if args.get(key) is not None:
-            query = query.where(column == args[key])
-    if args.get("grassroots") is not None:
-        query = query.where(Deputy.grassroots == args["grassroots"])
+    if args.get("level"):
+        query = query.where(Congress.level == args["level"])
+    query = filter_by(
+        query,
+        args,
+        equal={
+            "delegation": Deputy.delegation,
+            "congress": Deputy.congress,
+            "status": Deputy.status,
+            "term": Deputy.term,
+            "grassroots": Deputy.grassroots,
+        },
+        contains={"name": Deputy.name},
+    )
+    if args.get("code"):
+        query = query.where(Deputy.code == args["code"])
+    if args.get("q"):
+        query = query.where(Deputy.name.contains(args["q"]) | Deputy.code.contains(args["q"]))
     if args.get("group") is not None:
         members = DeputyGroupMember.select(DeputyGroupMember.deputy).where(DeputyGroupMember.group == args["group"])
         query = query.where(Deputy.id.in_(members))
@@ -88,19 +107,38 @@ def get_visible(deputy_id, principal):
     if principal.role == STATION_STAFF:
         serving = _serving(principal.station_ids or [0]).where(DeputyStation.deputy == deputy_id)
         if not serving.exists():
-            abort(404)
+            raise NotFound()
     return load(deputy_id)
 
 
 def load(deputy_id):
-    deputy = Deputy.select(Deputy, Delegation).join(Delegation).where(Deputy.id == deputy_id).get()
-    return attach_links([deputy])[0]
+    query = seats_query()
+    return attach_links([query.where(Deputy.id == deputy_id).get()])[0]
 
 
 def get_own(principal):
     if principal.deputy_id is None:
-        abort(403, message="当前账号未关联代表信息。")
+        raise Forbidden("当前账号未关联代表信息。")
     return get_visible(principal.deputy_id, principal)
+
+
+def own_seats(principal):
+    """Every seat the signed-in deputy holds (one per congress), the primary seat first."""
+    seats = tuple(dict.fromkeys(([principal.deputy_id] if principal.deputy_id else []) + list(principal.deputy_ids)))
+    if not seats:
+        raise Forbidden("当前账号未关联代表信息。")
+    query = seats_query()
+    deputies = {deputy.id: deputy for deputy in query.where(Deputy.id.in_(seats))}
+    return attach_links([deputies[seat] for seat in seats if seat in deputies])
+
+
+def ids_for_codes(codes, key="codes"):
+    """代表编号 → id for each code given, in one query; 422 naming the codes that are not on the roster."""
+    wanted = list(dict.fromkeys(codes))
+    found = dict(Deputy.select(Deputy.code, Deputy.id).where(Deputy.code.in_(wanted)).tuples()) if wanted else {}
+    if missing := [code for code in wanted if code not in found]:
+        raise Invalid(errors={key: [f"代表编号不存在：{'、'.join(missing)}。"]})
+    return [found[code] for code in wanted]
 
 
 def read_contact(deputy_id):
@@ -109,9 +147,26 @@ def read_contact(deputy_id):
     return deputy
 
 
-def current_term():
-    congress = Congress.select(Congress.current_term).order_by(Congress.id).first()
+def own_congress():
+    return Congress.get_or_none(Congress.is_own == True)  # noqa: E712  (peewee builds SQL from ==)
+
+
+def current_term(congress=None):
+    congress = congress or own_congress()
     return congress.current_term if congress else None
+
+
+def congress_for(congress_id, key="congress_id"):
+    """The congress a new seat joins: the one named, or the deployment's own."""
+    if congress_id is not None:
+        congress = Congress.get_or_none(Congress.id == congress_id)
+        if congress is None:
+            raise Invalid(errors={key: ["人大不存在。"]})
+        return congress
+    congress = own_congress()
+    if congress is None:
+        raise Invalid("尚未设置本级人大信息，请先设置。", errors={key: ["尚未设置本级人大信息。"]})
+    return congress
 
 
 def _serving(station_ids):
@@ -123,11 +178,16 @@ def _serving(station_ids):
 
 def create(data):
     links = _take_links(data)
-    data.setdefault("term", current_term())
-    if data["term"] is None:
-        abort(422, errors={"term": ["尚未设置本届届次，请填写届次。"]})
-    deputy = Deputy()
-    return _save(deputy, data, links, "deputies.create")
+    congress = own_congress() if data.get("congress_id") is None else None
+    if congress is None and data.get("congress_id") is None:
+        errors = {"congress_id": ["尚未设置本级人大信息，请先设置或指定所属人大。"]}
+        if data.get("term") is None:
+            errors["term"] = ["尚未设置本届届次，请填写届次。"]
+        raise Invalid(errors=errors)
+    congress = congress or congress_for(data["congress_id"])
+    data["congress_id"] = congress.id
+    data.setdefault("term", congress.current_term)
+    return _save(Deputy(), data, links, "deputies.create")
 
 
 def update(deputy, data):
@@ -135,8 +195,9 @@ def update(deputy, data):
 
 
 def delete(deputy):
-    if User.select().where(User.deputy == deputy).exists():
-        abort(409, message="该代表已关联账号，不能删除；如已离任，请将状态改为“终止”。")
+    reason = reason_in_use(deputy)  # e.g. accounts bound to the seat (auth registers that guard)
+    if reason:
+        raise Conflict(reason)
     with db.atomic():
         deputy.delete_instance()
         record("deputies.delete", "deputy", deputy.id)
@@ -147,6 +208,8 @@ def _take_links(data):
     errors, links = {}, {}
     if "delegation_id" in data and not Delegation.select().where(Delegation.id == data["delegation_id"]).exists():
         errors["delegation_id"] = ["代表团不存在。"]
+    if data.get("congress_id") is not None and not Congress.select().where(Congress.id == data["congress_id"]).exists():
+        errors["congress_id"] = ["人大不存在。"]
     for key, link_key, model, label in (
         ("group_ids", "groups", DeputyGroup, "代表小组"),
         ("station_ids", "stations", Station, "联络站"),
@@ -160,22 +223,33 @@ def _take_links(data):
     if "expertise" in data:
         links["fields"] = list(dict.fromkeys(data.pop("expertise")))
     if errors:
-        abort(422, errors=errors)
+        raise Invalid(errors=errors)
     return links
 
 
 def _save(deputy, data, links, action):
     if data.get("code", deputy.code) != deputy.code and Deputy.select().where(Deputy.code == data["code"]).exists():
-        abort(409, message="代表编号已存在。", errors={"code": ["代表编号已存在。"]})
-    if "phone" in data:
+        raise Conflict("代表编号已存在。", errors={"code": ["代表编号已存在。"]})
+    phone_changed = "phone" in data
+    if phone_changed:
         deputy.set_phone(data.pop("phone"))
-        taken = Deputy.select().where(Deputy.phone_hash == deputy.phone_hash, Deputy.id != (deputy.id or 0))
+    if phone_changed or "congress_id" in data:
+        # The same person may hold a seat in another congress (same phone); never two in one.
+        congress_id = data.get("congress_id", deputy.congress_id)
+        taken = Deputy.select().where(
+            Deputy.phone_hash == deputy.phone_hash, Deputy.congress == congress_id, Deputy.id != (deputy.id or 0)
+        )
         if deputy.phone_hash and taken.exists():
-            abort(409, message="该手机号已被其他代表使用。", errors={"phone": ["该手机号已被其他代表使用。"]})
+            message = "该手机号已被同一人大的其他代表使用。"
+            raise Conflict(message, errors={"phone": [message]})
+    term_ends = deputy.id is not None and deputy.status != STATUS_ENDED and data.get("status") == STATUS_ENDED
     for key, value in data.items():
         setattr(deputy, key, value)
     deputy.updated_at = utcnow()
     with db.atomic():
+        if term_ends:
+            # Their sessions end at once (issue 8, item 1): auth, subscribed, closes them in this transaction.
+            deputy_seats_ended.send(None, deputy_ids=[deputy.id], reason="deputy_ended")
         deputy.save()
         replace_links({key: {deputy.id: values} for key, values in links.items()})
         record(action, "deputy", deputy.id, detail={"fields": sorted([*data, *links])})
@@ -186,10 +260,10 @@ def replace_links(links):
     """links: {"groups"|"stations": {deputy_id: [target ids]}, "fields": {deputy_id: [names]}}: only those replaced."""
     for key, per_deputy in links.items():
         link, column = LINKS[key] if key != "fields" else (DeputyExpertise, "field")
-        for chunk in chunked(list(per_deputy), BATCH):
+        for chunk in batches(list(per_deputy), BATCH):
             link.delete().where(link.deputy.in_(chunk)).execute()
         rows = [{"deputy": deputy_id, column: value} for deputy_id, values in per_deputy.items() for value in values]
-        for chunk in chunked(rows, BATCH):
+        for chunk in batches(rows, BATCH):
             link.insert_many(chunk).execute()
 
 
@@ -198,16 +272,16 @@ def replace_links(links):
 SCALARS = ("code", "name", "gender", "delegation", "term", "status", "sector", "grassroots", "employer", "title")
 
 
-def import_roster(data, filename="", dry_run=False, create_missing=False):
+def import_roster(data, filename="", dry_run=False, create_missing=False, congress_id=None):
     """Every row checked and every bad row reported; then all of it applied, or none of it.
 
+    The roster is one congress's (the deployment's own unless `congress_id` names another): new seats join it.
     Bulk statements throughout (a few queries per 500 rows), so a 5,000-row roster takes seconds, not minutes.
     """
-    default_term = current_term()
-    try:
-        records, errors = roster.parse(roster.read_table(data, filename), default_term)
-    except roster.RosterFileError as exc:
-        abort(exc.status, message=exc.message, errors={"file": [exc.message]})
+    congress = congress_for(congress_id)
+    default_term = congress.current_term
+    # A file that cannot be read raises RosterFileError or SheetError, which the view answers with its status.
+    records, errors = roster.parse(spreadsheets.read_table(data, filename), default_term)
     known = {
         "delegation": dict(Delegation.select(Delegation.name, Delegation.id).tuples()),
         "groups": dict(DeputyGroup.select(DeputyGroup.name, DeputyGroup.id).tuples()),
@@ -219,10 +293,10 @@ def import_roster(data, filename="", dry_run=False, create_missing=False):
     reference_errors, to_create = roster.check_references(records, known, create_missing)
     existing = _existing(records, known)
     roster.merge(errors, reference_errors)
-    roster.merge(errors, _conflicts(records, existing, default_term))
+    roster.merge(errors, _conflicts(records, existing, congress.id))
     if errors:
         message = f"名册中有 {len(errors)} 行数据有误，未导入任何数据。"
-        abort(422, message=message, errors={"rows": roster.report(errors)})
+        raise Invalid(message, errors={"rows": roster.report(errors)})
     creates, updates = _plan(records, existing)
     result = {
         "dry_run": dry_run,
@@ -236,7 +310,7 @@ def import_roster(data, filename="", dry_run=False, create_missing=False):
     with db.atomic():
         if not dry_run:
             _create_missing(to_create, known)
-            _apply(creates, updates, known, default_term)
+            _apply(creates, updates, known, default_term, congress.id)
         record("deputies.import", "deputy", None, detail=result)
     return result
 
@@ -245,9 +319,9 @@ def _existing(records, known):
     """code → the deputy's current values (delegation by name, links as name sets), in a few queries."""
     codes = [row.values["code"] for row in records if row.values.get("code")]
     delegation_names = {pk: name for name, pk in known["delegation"].items()}
-    columns = [getattr(Deputy, key) for key in SCALARS] + [Deputy.id, Deputy.phone_hash]
+    columns = [getattr(Deputy, key) for key in SCALARS] + [Deputy.id, Deputy.phone_hash, Deputy.congress]
     existing = {}
-    for chunk in chunked(codes, BATCH):
+    for chunk in batches(codes, BATCH):
         for current in Deputy.select(*columns).where(Deputy.code.in_(chunk)).dicts():
             current["delegation"] = delegation_names.get(current["delegation"])
             existing[current["code"]] = current
@@ -261,13 +335,13 @@ def _existing(records, known):
             link, target = LINKS[key]
             model = getattr(link, target).rel_model
             query = link.select(link.deputy, model.name).join(model)
-        for chunk in chunked(list(by_id), BATCH):
+        for chunk in batches(list(by_id), BATCH):
             for deputy_id, name in query.where(query.model.deputy.in_(chunk)).tuples():
                 by_id[deputy_id][key].add(name)
     return existing
 
 
-def _conflicts(records, existing, default_term):
+def _conflicts(records, existing, congress_id):
     errors, hashes = {}, {}
     codes = {row.values.get("code") for row in records}
 
@@ -275,15 +349,17 @@ def _conflicts(records, existing, default_term):
         errors.setdefault(row.line, {}).setdefault(roster.HEADERS[key], []).append(message)
 
     for row in records:
-        if row.values.get("code") not in existing:
-            if row.values.get("phone") is roster.KEEP:
-                fail(row, "phone", "手机号已脱敏；新增代表须填写完整手机号。")
-            if "term" not in row.values and default_term is None:
-                fail(row, "term", "尚未设置本届届次，新增代表须填写届次。")
+        current = existing.get(row.values.get("code"))
+        if current is None and row.values.get("phone") is roster.KEEP:
+            fail(row, "phone", "手机号已脱敏；新增代表须填写完整手机号。")
+        if current is not None and current["congress"] != congress_id:
+            fail(row, "code", "该代表编号属于其他人大的代表，请在该人大的名册中导入。")
         if row.values.get("phone_hash"):
             hashes[row.values["phone_hash"]] = row
-    for chunk in chunked(list(hashes), BATCH):
-        holders = Deputy.select(Deputy.code, Deputy.phone_hash).where(Deputy.phone_hash.in_(chunk))
+    for chunk in batches(list(hashes), BATCH):
+        holders = Deputy.select(Deputy.code, Deputy.phone_hash).where(
+            Deputy.phone_hash.in_(chunk), Deputy.congress == congress_id
+        )
         for code, phone_hash in holders.tuples():
             row = hashes[phone_hash]
             # Held by a deputy not in this file: it keeps its phone, so this row cannot take it.
@@ -318,15 +394,20 @@ def _create_missing(to_create, known):
             record(f"org.{target}.create", target, None, detail={"names": names, "via": "deputies.import"})
 
 
-def _apply(creates, updates, known, default_term):
+def _apply(creates, updates, known, default_term, congress_id):
     now = utcnow()
     if updates:
+        ended = [i for i, row, changed in updates if "status" in changed and row.values["status"] == STATUS_ENDED]
+        if ended:  # their sessions end at once (issue 8, item 1): auth, subscribed, closes them
+            deputy_seats_ended.send(None, deputy_ids=ended, reason="deputy_ended")
         _update_existing(updates, known["delegation"], now)
     rows = [_new_deputy(row.values, known["delegation"], default_term, now) for row in creates]
-    for chunk in chunked(rows, BATCH):
+    for row in rows:
+        row["congress"] = congress_id
+    for chunk in batches(rows, BATCH):
         Deputy.insert_many(chunk).execute()
     new_ids = {}
-    for chunk in chunked([row["code"] for row in rows], BATCH):
+    for chunk in batches([row["code"] for row in rows], BATCH):
         new_ids.update(Deputy.select(Deputy.code, Deputy.id).where(Deputy.code.in_(chunk)).tuples())
     affected = [(new_ids[row.values["code"]], row, set(row.links)) for row in creates] + updates
     links = {}
@@ -342,7 +423,7 @@ def _update_existing(updates, delegations, now):
     present = [key for key in SCALARS if key in updates[0][1].values]
     moving = [(deputy_id, row) for deputy_id, row, changed in updates if "phone" in changed]
     # A number may move between deputies within one file: free every changing number before setting any.
-    for chunk in chunked([deputy_id for deputy_id, _ in moving], BATCH):
+    for chunk in batches([deputy_id for deputy_id, _ in moving], BATCH):
         Deputy.update(phone_hash=None).where(Deputy.id.in_(chunk)).execute()
     instances = []
     for deputy_id, row, _ in updates:
@@ -378,7 +459,7 @@ def _new_deputy(values, delegations, default_term, now):
 def export_roster(args, principal):
     """(xlsx buffer, row count); the phone masked unless asked for in clear by someone allowed to read it."""
     if args.get("unmasked") and not allowed(principal.role, "deputies:contact"):
-        abort(403, message="无权导出手机号明文。")
+        raise Forbidden("无权导出手机号明文。")
     query = search(args, principal)
     deputies = attach_links(list(query), ids=query.select(Deputy.id).order_by())
     reveal = bool(args.get("unmasked"))
@@ -398,3 +479,44 @@ def export_roster(args, principal):
         if reveal:
             record("pii.read", "deputy", None, detail={"fields": ["phone"], "count": len(records), "via": "export"})
     return roster.write_xlsx(records), len(records)
+
+
+class Seats(SeatDirectory):
+    """Answers org's questions about seats (see api.common.seats)."""
+
+    def counts_per_congress(self):
+        serving = fn.SUM(Case(None, [(Deputy.status == STATUS_SERVING, 1)], 0)).alias("serving")
+        return (
+            Deputy.select(Deputy.congress.alias("congress_id"), fn.COUNT(Deputy.id).alias("deputies"), serving)
+            .group_by(Deputy.congress)
+            .alias("seats")
+        )
+
+    def serves_at(self, deputy_id, station_id):
+        return _serving([station_id]).where(DeputyStation.deputy == deputy_id).exists()
+
+    def at_station(self, station_id):
+        # Deputies of every level serve at a station (五级代表进站).
+        levels = Case(Congress.level, [(level, n) for n, level in enumerate(CONGRESS_LEVELS)], len(CONGRESS_LEVELS))
+        columns = (Deputy.id, Deputy.code, Deputy.name, Deputy.status, Congress.id, Congress.name, Congress.level)
+        return (
+            Deputy.select(*columns)
+            .join(DeputyStation)
+            .switch(Deputy)
+            .join(Congress, JOIN.LEFT_OUTER)
+            .where(DeputyStation.station == station_id)
+            .order_by(levels, Deputy.code)
+        )
+
+    def replace_at_station(self, station_id, deputy_ids):
+        wanted = sorted(set(deputy_ids))
+        found = {row.id for row in Deputy.select(Deputy.id).where(Deputy.id.in_(wanted))} if wanted else set()
+        missing = [i for i in wanted if i not in found]
+        if missing:
+            raise Invalid(errors={"deputy_ids": [f"代表不存在：{', '.join(map(str, missing))}"]})
+        DeputyStation.delete().where(DeputyStation.station == station_id).execute()
+        if wanted:
+            DeputyStation.insert_many([{"deputy": i, "station": station_id} for i in wanted]).execute()
+
+
+provide(Seats())

@@ -1,11 +1,16 @@
 from flask_smorest.fields import Upload
 from marshmallow import fields
 
-from api.common.schemas import BaseSchema, UTCDateTime
+from api.common.schemas import BaseSchema, QuerySchema, UTCDateTime
+from api.files.services import signed_url
 
 
-class UploadSchema(BaseSchema):
+class UploadSchema(QuerySchema):
     file = Upload(required=True, metadata={"description": "上传的文件"})
+
+
+class NoFormFieldsSchema(QuerySchema):
+    """The upload takes its file and nothing else: any other form field is refused like an unknown JSON field."""
 
 
 class FileSchema(BaseSchema):
@@ -18,6 +23,4 @@ class FileSchema(BaseSchema):
     url = fields.Method("download_url", dump_only=True, metadata={"description": "短时有效的下载链接"})
 
     def download_url(self, stored):
-        from api.files.services import signed_url
-
         return signed_url(stored)

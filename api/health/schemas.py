@@ -14,5 +14,12 @@ class CheckSchema(BaseSchema):
 
 
 class ReadinessSchema(BaseSchema):
-    status = fields.String(dump_only=True, metadata={"description": "ok 或 degraded"})
-    checks = fields.Dict(keys=fields.String(), values=fields.Nested(CheckSchema), dump_only=True)
+    status = fields.String(
+        dump_only=True, metadata={"description": "ok；unavailable（/readyz）或 degraded（/healthz/components）"}
+    )
+    checks = fields.Dict(
+        keys=fields.String(),
+        values=fields.Nested(CheckSchema),
+        dump_only=True,
+        metadata={"description": "各项检查的详情；仅管理员或本机地址可见"},
+    )

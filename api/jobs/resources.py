@@ -2,7 +2,6 @@
 from flask.views import MethodView
 
 from api.common.blueprint import Blueprint
-from api.extensions import huey
 from api.jobs import services
 from api.jobs.schemas import QueueStatusSchema
 
@@ -15,9 +14,4 @@ class QueueStatus(MethodView):
     @blp.response(200, QueueStatusSchema)
     def get(self):
         """任务队列积压和工作进程心跳"""
-        return {
-            "pending": huey.pending_count(),
-            "scheduled": huey.scheduled_count(),
-            "outbox_backlog": services.outbox_backlog(),
-            "heartbeat_age_seconds": services.heartbeat_age_seconds(),
-        }
+        return services.queue_status()

@@ -19,7 +19,7 @@ def announce_worker():
 
 @app_periodic_task(huey, crontab(minute="*"))
 def heartbeat():
-    """Proves the scheduler runs: /readyz reports how long ago this last ran."""
+    """Proves the scheduler runs: /healthz/components reports how long ago this last ran."""
     services.beat()
 
 

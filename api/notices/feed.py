@@ -3,26 +3,34 @@
 Cache keys carry generation numbers, so nothing is ever deleted to invalidate: a write bumps the
 generation and readers simply stop asking for the old keys. `feedgen:{deputy}` moves on the deputy's
 own reads and replies and on notices to small audiences; `feedgen:all` moves on changes that reach
-more deputies than it is worth bumping one by one. A small Lua script reads both and the entry they
-point at, so a warm feed read costs one Redis round trip (besides the sign-in revocation check) and
-no database connection. Generations are bumped after the commit:
-a reader can then only cache old data under a generation no one will ask for again.
+more deputies than it is worth bumping one by one. A small Lua script reads the generations and the
+entry they point at, so a warm feed read costs one Redis round trip for the cache and no database
+connection (the sign-in check is the auth layer's own). What is cached is the schema's output,
+serialised: the bytes a cold read would answer. Generations are bumped after the commit: a reader
+can then only cache old data under a generation no one will ask for again.
+
+Every query here runs over `my_deputy_ids()`, a tuple: a person may hold seats at two congress
+levels, and the feed is the union of what reached each seat.
 """
 import hashlib
-import json
 import logging
 
-from flask import Response
+from flask import Response, current_app
+from peewee import fn
 from redis.exceptions import NoScriptError
 
-from api.auth import sessions
-from api.common.access import current_principal, pending_revocation_session, settle_revocation, settle_revocation_now
-from api.common.blueprint import Blueprint
+from api.common.access import current_principal
 from api.common.db import utcnow
-from api.common.errors import abort
+from api.common.errors import Forbidden, Gone, Invalid, NotFound
+from api.common.events import record_event
+from api.common.queue import app_task
 from api.common.redis import REDIS_ERRORS
-from api.extensions import redis_store
-from api.notices.models import PUBLISHED, WITHDRAWN, Notice, NoticeRecipient
+from api.extensions import db, huey, redis_store
+from api.jobs.services import record_maintenance_job
+from api.notices.attachments import attachments_of
+from api.notices.models import KINDS, Notice, NoticeRecipient
+from api.notices.schemas import FeedItemSchema, UnreadCountSchema
+from api.notices.workflow import NOTICE_FLOW
 
 log = logging.getLogger("deputyhub.notices")
 
@@ -32,17 +40,39 @@ GEN_TTL = 86400  # far longer than CACHE_TTL, so a generation that lapses has no
 PER_DEPUTY_BUMP_MAX = 2000
 NO_DEPUTY = "当前账号未关联代表信息，请联系工作人员。"
 WITHDRAWN_MESSAGE = "该通知已被撤回。"
+REPLY_EVENT = "notice.reply"
+FEED_ITEMS = FeedItemSchema(many=True)
+UNREAD = UnreadCountSchema()
 
 
 def gen_key(deputy_id):
     return f"feedgen:{deputy_id}"
 
 
-def my_deputy_id():
-    deputy_id = current_principal().deputy_id
-    if deputy_id is None:
-        abort(403, message=NO_DEPUTY)
-    return deputy_id
+def my_deputy_ids():
+    """The caller's deputy seats, as a tuple: every feed query is over all of them.
+
+    A deputy elected at two congress levels holds two seats and sees what reached either.
+    """
+    principal = current_principal()
+    if principal.deputy_id is None:
+        raise Forbidden(NO_DEPUTY)
+    return principal.deputy_ids or (principal.deputy_id,)
+
+
+def pagination_header(page, page_size, total):
+    """The X-Pagination metadata, in the shape documented for every list (flask-smorest's PAGINATION)."""
+    meta = {"total": total, "total_pages": 0}
+    if total:
+        last = (total - 1) // page_size + 1
+        meta.update(total_pages=last, first_page=1, last_page=last)
+        if page <= last:
+            meta["page"] = page
+            if page > 1:
+                meta["previous_page"] = page - 1
+            if page < last:
+                meta["next_page"] = page + 1
+    return meta
 
 
 # --- generations ---
@@ -74,47 +104,46 @@ def bump_recipients_of(notice_id, count):
     bump([deputy_id for (deputy_id,) in recipients.tuples()])
 
 
-def _bump_everyone_later():
-    from api.jobs.services import record_job
-    from api.notices.tasks import bump_all_feeds
+@app_task(huey, retries=5, retry_delay=10)
+def bump_all_feeds():
+    bump(None)
 
-    record_job(bump_all_feeds)  # the relay dispatches it when the queue is reachable again
+
+def _bump_everyone_later():
+    # The relay dispatches it when the queue is reachable again; one waiting row however many writes ask.
+    record_maintenance_job(bump_all_feeds)
 
 
 # --- cached reads ---
 
 
-# One round trip for the warm path: the session's revocation marker, both generations and the entry
-# they point at. (It builds a key from the values it reads, so it suits a single Redis server, not
-# Redis Cluster.)
+# One round trip for the warm path: every generation that applies and the entry they point at.
+# (It builds a key from the values it reads, so it suits a single Redis server, not Redis Cluster.)
 _READ_CACHED = """
-local revoked = redis.call('EXISTS', KEYS[3])
-local own = redis.call('GET', KEYS[1]) or '0'
-local everyone = redis.call('GET', KEYS[2]) or '0'
-local key = ARGV[1] .. ':' .. own .. ':' .. everyone .. ':' .. ARGV[2]
-return {key, redis.call('GET', key), revoked}
+local parts = {}
+for i, name in ipairs(KEYS) do parts[i] = redis.call('GET', name) or '0' end
+local key = ARGV[1] .. ':' .. table.concat(parts, ':') .. ':' .. ARGV[2]
+return {key, redis.call('GET', key)}
 """
 _READ_CACHED_SHA = hashlib.sha1(_READ_CACHED.encode()).hexdigest()  # noqa: S324 - Redis names scripts by SHA-1
 
 
-def _read_cached(deputy_id, name):
-    revocation_key = sessions.marker_key(pending_revocation_session())
-    keys_and_args = (3, gen_key(deputy_id), GEN_ALL, revocation_key, f"feed:{deputy_id}", name)
+def _read_cached(deputy_ids, name):
+    keys = (GEN_ALL, *(gen_key(d) for d in deputy_ids))
+    args = (len(keys), *keys, "feed:" + "-".join(map(str, deputy_ids)), name)
     try:
-        return redis_store.evalsha(_READ_CACHED_SHA, *keys_and_args)
+        return redis_store.evalsha(_READ_CACHED_SHA, *args)
     except NoScriptError:  # a restarted Redis has forgotten it; EVAL loads it again
-        return redis_store.eval(_READ_CACHED, *keys_and_args)
+        return redis_store.eval(_READ_CACHED, *args)
 
 
-def _cached(deputy_id, name, build):
-    """(header, body) bytes for this deputy's `name`, from Redis if the generations match."""
+def _cached(deputy_ids, name, build):
+    """(header, body) bytes for these seats' `name`, from Redis if the generations match."""
     try:
-        key, raw, revoked = _read_cached(deputy_id, name)
+        key, raw = _read_cached(deputy_ids, name)
     except REDIS_ERRORS as exc:
         log.warning("feed cache unavailable; serving from the database", extra={"error": str(exc)})
-        settle_revocation_now()
         return build()
-    settle_revocation(revoked)
     if raw is not None:
         header, _, body = raw.partition(b"\n")
         return header, body
@@ -127,20 +156,32 @@ def _cached(deputy_id, name, build):
 
 
 def _dumps(value):
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+    return current_app.json.dumps(value).encode()
 
 
-def _iso(value):
-    return value.isoformat() if value is not None else None
+def _visible(deputy_ids):
+    visible = NoticeRecipient.deputy.in_(deputy_ids) & Notice.state.in_(NOTICE_FLOW.states_allowing("read"))
+    if len(deputy_ids) > 1:
+        # A person with two seats that a notice reached twice sees it once (the rows move together, see
+        # open_notice and reply). Single-seat deputies, nearly everyone, skip the subquery.
+        first_rows = (
+            NoticeRecipient.select(fn.MIN(NoticeRecipient.id))
+            .where(NoticeRecipient.deputy.in_(deputy_ids))
+            .group_by(NoticeRecipient.notice)
+        )
+        visible &= NoticeRecipient.id.in_(first_rows)
+    return visible
 
 
-def _visible(deputy_id):
-    return (NoticeRecipient.deputy == deputy_id) & (Notice.state == PUBLISHED)
+def _rows_of(deputy_ids, notice_id):
+    """Every recipient row of the person for this notice: one per seat it reached."""
+    return NoticeRecipient.deputy.in_(deputy_ids) & (NoticeRecipient.notice == notice_id)
 
 
-def build_feed_page(deputy_id, page, page_size):
-    base = NoticeRecipient.select().join(Notice).where(_visible(deputy_id))
-    total = base.count()
+def build_feed_page(deputy_ids, page, page_size, kind=None):
+    """The page as the schema dumps it, and its pagination header, both serialised."""
+    visible = _visible(deputy_ids) if kind is None else _visible(deputy_ids) & (Notice.kind == kind)
+    total = NoticeRecipient.select().join(Notice).where(visible).count()
     rows = (
         NoticeRecipient.select(
             Notice.id,
@@ -150,11 +191,13 @@ def build_feed_page(deputy_id, page, page_size):
             Notice.pinned,
             Notice.reply_options,
             Notice.reply_deadline,
+            Notice.version,
             NoticeRecipient.read_at,
+            NoticeRecipient.read_version,
             NoticeRecipient.reply_option,
         )
         .join(Notice)
-        .where(_visible(deputy_id))
+        .where(visible)
         .order_by(Notice.pinned.desc(), Notice.published_at.desc(), Notice.id.desc())
         .paginate(page, page_size)
         .tuples()
@@ -164,70 +207,78 @@ def build_feed_page(deputy_id, page, page_size):
             "id": notice_id,
             "kind": kind,
             "title": title,
-            "published_at": _iso(published_at),
+            "published_at": published_at,
             "pinned": pinned,
             "read": read_at is not None,
+            "updated": read_at is not None and (read_version or 1) < version,
             "reply_required": bool(options),
-            "reply_deadline": _iso(deadline),
+            "reply_deadline": deadline,
             "my_reply": my_reply,
         }
-        for notice_id, kind, title, published_at, pinned, options, deadline, read_at, my_reply in rows
+        for notice_id, kind, title, published_at, pinned, options, deadline, version, read_at, read_version, my_reply
+        in rows
     ]
-    pagination = Blueprint._make_pagination_metadata(page, page_size, total)
-    return _dumps(pagination), _dumps(items)
+    return _dumps(pagination_header(page, page_size, total)), _dumps(FEED_ITEMS.dump(items))
 
 
-def feed_page(page, page_size):
-    deputy_id = my_deputy_id()
-    header, body = _cached(deputy_id, f"p{page}:{page_size}", lambda: build_feed_page(deputy_id, page, page_size))
+def feed_page(page, page_size, kind=None):
+    deputy_ids = my_deputy_ids()
+    # The kind is one of a handful of fixed labels (the schema checks), so the cache keys stay few.
+    name = f"p{page}:{page_size}" if kind is None else f"p{page}:{page_size}:{KINDS.index(kind)}"
+    header, body = _cached(deputy_ids, name, lambda: build_feed_page(deputy_ids, page, page_size, kind))
     return Response(body, mimetype="application/json", headers={"X-Pagination": header.decode()})
 
 
 def unread_count():
-    deputy_id = my_deputy_id()
+    deputy_ids = my_deputy_ids()
 
     def build():
-        unread = _visible(deputy_id) & NoticeRecipient.read_at.is_null()
+        unread = _visible(deputy_ids) & NoticeRecipient.read_at.is_null()
         count = NoticeRecipient.select().join(Notice).where(unread).count()
-        return b"", _dumps({"unread": count})
+        return b"", _dumps(UNREAD.dump({"unread": count}))
 
-    _, body = _cached(deputy_id, "unread", build)
+    _, body = _cached(deputy_ids, "unread", build)
     return Response(body, mimetype="application/json")
 
 
 # --- detail and replies ---
 
 
-def _addressed(deputy_id, notice_id):
-    """This deputy's recipient row of a notice, or 404: a notice not addressed to them does not exist for them."""
+def _addressed(deputy_ids, notice_id):
+    """The caller's recipient row of a notice; a notice not addressed to them does not exist for them."""
     row = (
         NoticeRecipient.select(NoticeRecipient, Notice)
         .join(Notice)
-        .where((NoticeRecipient.deputy == deputy_id) & (NoticeRecipient.notice == notice_id))
-        .get_or_none()
+        .where(_rows_of(deputy_ids, notice_id))
+        .order_by(NoticeRecipient.id)
+        .first()
     )
-    if row is None or row.notice.state not in (PUBLISHED, WITHDRAWN):
-        abort(404)
-    if row.notice.state == WITHDRAWN:
-        abort(410, message=WITHDRAWN_MESSAGE)
+    if row is None:
+        raise NotFound()
+    if NOTICE_FLOW.allows(row.notice.state, "shown_withdrawn"):
+        raise Gone(WITHDRAWN_MESSAGE)
+    if not NOTICE_FLOW.allows(row.notice.state, "read"):
+        raise NotFound()
     return row
 
 
 def open_notice(notice_id):
-    from api.notices.services import attachments_of
-
-    deputy_id = my_deputy_id()
-    row = _addressed(deputy_id, notice_id)
-    if row.read_at is None:
+    deputy_ids = my_deputy_ids()
+    row = _addressed(deputy_ids, notice_id)
+    version = row.notice.version
+    if row.read_at is None or (row.read_version or 1) < version:
         now = utcnow()
         marked = (
-            NoticeRecipient.update(read_at=now)
-            .where((NoticeRecipient.id == row.id) & NoticeRecipient.read_at.is_null())
+            NoticeRecipient.update(read_at=fn.COALESCE(NoticeRecipient.read_at, now), read_version=version)
+            .where(
+                _rows_of(deputy_ids, notice_id)
+                & (NoticeRecipient.read_version.is_null() | (NoticeRecipient.read_version < version))
+            )
             .execute()
         )
-        row.read_at = now
+        row.read_at = row.read_at or now
         if marked:
-            bump([deputy_id])
+            bump(list(deputy_ids))
     return detail_of(row, attachments_of(row.notice))
 
 
@@ -259,29 +310,37 @@ def _my_reply(row):
 
 
 def reply(notice_id, data):
-    deputy_id = my_deputy_id()
-    row = _addressed(deputy_id, notice_id)
+    """Submit or change a reply; the deputy's performance record gets (or updates) one reply event."""
+    deputy_ids = my_deputy_ids()
+    row = _addressed(deputy_ids, notice_id)
     notice = row.notice
-    if not notice.reply_required:
-        abort(409, message="此通知无需回执。")
-    if not notice.reply_open():
-        abort(409, message="回执已截止，不能再提交或修改。", errors={"reply_deadline": [_iso(notice.reply_deadline)]})
+    NOTICE_FLOW.require(notice, "reply")
     option = notice.reply_option(data["option"])
     if option is None:
         choices = "、".join(o["label"] for o in notice.reply_options)
-        abort(422, errors={"option": [f"取值须为以下之一：{choices}。"]})
+        raise Invalid(errors={"option": [f"取值须为以下之一：{choices}。"]})
     if option.get("requires_reason") and not data.get("reason"):
-        abort(422, errors={"reason": [f"选择「{option['label']}」须填写理由。"]})
+        raise Invalid(errors={"reason": [f"选择「{option['label']}」须填写理由。"]})
     now = utcnow()
-    (
-        NoticeRecipient.update(
-            reply_option=option["label"],
-            reply_reason=data.get("reason"),
-            replied_at=now,
-            read_at=row.read_at or now,
+    rows = NoticeRecipient.select(NoticeRecipient.deputy).where(_rows_of(deputy_ids, notice_id))
+    seats = [seat for (seat,) in rows.tuples()]
+    with db.atomic():
+        # One answer from the person, for every seat the notice reached: each seat's tally and record show it.
+        (
+            NoticeRecipient.update(
+                reply_option=option["label"],
+                reply_reason=data.get("reason"),
+                replied_at=now,
+                read_at=fn.COALESCE(NoticeRecipient.read_at, now),
+                read_version=fn.COALESCE(NoticeRecipient.read_version, notice.version),
+            )
+            .where(_rows_of(deputy_ids, notice_id))
+            .execute()
         )
-        .where(NoticeRecipient.id == row.id)
-        .execute()
-    )
-    bump([deputy_id])
+        for seat in seats:
+            record_event(
+                seat, REPLY_EVENT, "notice", notice.id,
+                payload={"title": notice.title[:100], "option": option["label"]}, occurred_at=now,
+            )
+    bump(seats)
     return {"option": option["label"], "reason": data.get("reason"), "replied_at": now}

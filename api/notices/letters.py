@@ -3,16 +3,19 @@ import csv
 import html
 import io
 import re
+from collections import Counter
 
 from peewee import JOIN
 
-from api.audit.services import record
-from api.common.errors import abort
+from api.common.audit import record
+from api.common.errors import Conflict, Invalid
+from api.common.html import sanitise
+from api.deputies import audience as audiences
 from api.deputies.models import Deputy
 from api.extensions import db
 from api.files import services as files
 from api.files.models import StoredFile
-from api.notices.models import DRAFT, SCHEDULED, LetterMergeRow, Notice
+from api.notices.models import LetterMergeRow, Notice
 from api.org.models import Delegation
 
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}\s][^{}]*?)\s*\}\}")
@@ -35,7 +38,12 @@ def values_for(deputy_name, delegation_name, code, row):
 
 
 def render(template, values):
-    """The merged text and the fields this deputy has no value for; every value is HTML-escaped."""
+    """The merged HTML and the fields this deputy has no value for.
+
+    Every value goes in as text (HTML-escaped), and the merged result is sanitised again: a value
+    can still be harmful where the template puts it inside an attribute (`<a href="{{链接}}">` with
+    `javascript:...`), which only a pass over the finished HTML can see.
+    """
     missing = []
 
     def fill(match):
@@ -46,7 +54,8 @@ def render(template, values):
             return match.group(0)
         return html.escape(str(value))
 
-    return PLACEHOLDER.sub(fill, template or ""), list(dict.fromkeys(missing))
+    merged = PLACEHOLDER.sub(fill, template or "")
+    return sanitise(merged), list(dict.fromkeys(missing))
 
 
 def recipients_with_values(notice, deputy_ids_query):
@@ -82,7 +91,7 @@ def render_all(notice, deputy_ids_query):
     if lacking:
         if lacking > len(problems):
             problems.append(f"另有 {lacking - len(problems)} 位代表缺少合并字段。")
-        abort(422, message=f"{lacking} 位代表的函件缺少合并字段，请补全合并数据。", errors={"merge_fields": problems})
+        raise Invalid(f"{lacking} 位代表的函件缺少合并字段，请补全合并数据。", errors={"merge_fields": problems})
     return letters
 
 
@@ -101,9 +110,9 @@ def read_sheet(file_id):
     """Header and rows of an uploaded xlsx or csv (UTF-8, or GBK as Excel in Chinese saves it)."""
     stored = StoredFile.get_or_none(StoredFile.id == file_id)
     if stored is None:
-        abort(422, message="合并数据文件不存在。", errors={"file_id": ["文件不存在。"]})
+        raise Invalid("合并数据文件不存在。", errors={"file_id": ["文件不存在。"]})
     if stored.content_type not in SHEET_TYPES:
-        abort(422, message="合并数据须为 xlsx 或 csv 文件。", errors={"file_id": ["仅支持 xlsx 或 csv。"]})
+        raise Invalid("合并数据须为 xlsx 或 csv 文件。", errors={"file_id": ["仅支持 xlsx 或 csv。"]})
     with files.storage().open(stored.storage_key) as handle:
         content = handle.read()
     if stored.content_type == XLSX:
@@ -117,7 +126,7 @@ def _read_xlsx(content):
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001  (openpyxl raises many kinds on a damaged file)
-        abort(422, message="无法读取该 xlsx 文件。", errors={"file_id": ["文件已损坏或不是 xlsx。"]})
+        raise Invalid("无法读取该 xlsx 文件。", errors={"file_id": ["文件已损坏或不是 xlsx。"]}) from None
     rows = list(book.active.iter_rows(values_only=True))
     book.close()
     return _table(rows)
@@ -131,7 +140,7 @@ def _read_csv(content):
         except UnicodeDecodeError:
             continue
     else:
-        abort(422, message="无法识别 csv 文件的编码。", errors={"file_id": ["请用 UTF-8 或 GBK 编码保存。"]})
+        raise Invalid("无法识别 csv 文件的编码。", errors={"file_id": ["请用 UTF-8 或 GBK 编码保存。"]})
     return _table(list(csv.reader(io.StringIO(text))))
 
 
@@ -146,7 +155,7 @@ def _cell(value):
 def _table(rows):
     rows = [row for row in rows if row and any(_cell(c) for c in row)]
     if not rows:
-        abort(422, message="合并数据为空。", errors={"file_id": ["文件中没有数据。"]})
+        raise Invalid("合并数据为空。", errors={"file_id": ["文件中没有数据。"]})
     header = [_cell(c) or "" for c in rows[0]]
     records = []
     for row in rows[1:]:
@@ -156,10 +165,10 @@ def _table(rows):
 
 
 def replace_merge_data(notice, data):
+    """Replace a letter's merge data; whether its state still allows that is the caller's question
+    to the workflow (api/notices/services.py)."""
     if not notice.is_letter:
-        abort(409, message="只有一人一函需要合并数据。")
-    if notice.state not in (DRAFT, SCHEDULED):
-        abort(409, message="函件发布后不能更换合并数据。")
+        raise Conflict("只有一人一函需要合并数据。")
     records = read_sheet(data["file_id"]) if "file_id" in data else data["rows"]
     with db.atomic():
         summary = store_merge_rows(notice, records)
@@ -168,24 +177,29 @@ def replace_merge_data(notice, data):
     return summary
 
 
+def duplicate_codes(codes):
+    """Codes that occur more than once, sorted: one counting pass (200k rows stay linear)."""
+    return sorted(code for code, seen in Counter(codes).items() if seen > 1)
+
+
 def store_merge_rows(notice, records):
     """Replace the notice's merge data; every row must name an existing deputy, once."""
     if not records:
-        abort(422, message="合并数据为空。", errors={"rows": ["没有数据行。"]})
+        raise Invalid("合并数据为空。", errors={"rows": ["没有数据行。"]})
     codes = [str(_cell(record.get(KEY_COLUMN)) or "") for record in records]
     if not all(codes):
         lines = "、".join(str(i + 2) for i, code in enumerate(codes) if not code)  # +2: the header is line 1
-        abort(422, message=f"每一行都须填写“{KEY_COLUMN}”。", errors={KEY_COLUMN: [f"缺少代表编号的行：{lines}"]})
-    duplicates = sorted({code for code in codes if codes.count(code) > 1}) if len(set(codes)) != len(codes) else []
+        raise Invalid(f"每一行都须填写“{KEY_COLUMN}”。", errors={KEY_COLUMN: [f"缺少代表编号的行：{lines}"]})
+    duplicates = duplicate_codes(codes)
     if duplicates:
-        abort(422, message="代表编号重复。", errors={KEY_COLUMN: [f"重复：{', '.join(duplicates[:20])}"]})
+        raise Invalid("代表编号重复。", errors={KEY_COLUMN: [f"重复：{', '.join(duplicates[:20])}"]})
     by_code = {}
     for start in range(0, len(codes), 500):
         chunk = codes[start : start + 500]
         by_code.update(dict(Deputy.select(Deputy.code, Deputy.id).where(Deputy.code.in_(chunk)).tuples()))
     unknown = [code for code in codes if code not in by_code]
     if unknown:
-        abort(422, message="有代表编号不在代表名册中。", errors={KEY_COLUMN: [f"不存在：{', '.join(unknown[:20])}"]})
+        raise Invalid("有代表编号不在代表名册中。", errors={KEY_COLUMN: [f"不存在：{', '.join(unknown[:20])}"]})
     columns = list(dict.fromkeys(k for record in records for k in record if k != KEY_COLUMN))
     rows = [
         {"notice": notice.id, "deputy": by_code[code], "data": {k: _cell(v) for k, v in r.items() if k != KEY_COLUMN}}
@@ -198,3 +212,17 @@ def store_merge_rows(notice, records):
         Notice.update(merge_columns=columns).where(Notice.id == notice.id).execute()
     notice.merge_columns = columns
     return {"rows": len(rows), "columns": columns}
+
+
+def candidates(notice, text=None, limit=50):
+    """Deputies the letter would go to (name or code containing `text`), to pick one for a preview."""
+    query = (
+        Deputy.select(Deputy.id, Deputy.code, Deputy.name, Delegation.name.alias("delegation"))
+        .join(Delegation)
+        .where(Deputy.id.in_(audiences.deputy_ids_query(notice.audience)))
+        .order_by(Deputy.code)
+        .limit(limit)
+    )
+    if text:
+        query = query.where(Deputy.name.contains(text) | Deputy.code.contains(text))
+    return list(query.dicts())

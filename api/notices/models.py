@@ -1,11 +1,8 @@
 """Notices to deputies, their recipients (read state, reply slips, personal letters) and edit history."""
-import json
-
 from peewee import BooleanField, CharField, ForeignKeyField, IntegerField, TextField
 
 from api.auth.models import User
-from api.common.db import BaseModel, UTCDateTimeField, utcnow
-from api.common.errors import abort
+from api.common.db import BaseModel, JSONTextField, UTCDateTimeField, utcnow
 from api.deputies.models import Deputy
 from api.files.models import StoredFile
 
@@ -13,25 +10,8 @@ KIND_LETTER = "一人一函"
 KINDS = ("会议通知", "情况通报", "知情知政", "学习通知", "其他", KIND_LETTER)
 
 DRAFT, SCHEDULED, PUBLISHED, WITHDRAWN = "draft", "scheduled", "published", "withdrawn"
+# Labels only; the moves and what each state allows are declared in api/notices/workflow.py.
 STATE_LABELS = {DRAFT: "草稿", SCHEDULED: "定时发布", PUBLISHED: "已发布", WITHDRAWN: "已撤回"}
-# The whole workflow: a state may only move to the states listed for it.
-TRANSITIONS = {
-    DRAFT: {SCHEDULED, PUBLISHED},
-    SCHEDULED: {DRAFT, PUBLISHED},
-    PUBLISHED: {WITHDRAWN},
-    WITHDRAWN: set(),
-}
-MOVE_LABELS = {DRAFT: "取消定时", SCHEDULED: "定时发布", PUBLISHED: "发布", WITHDRAWN: "撤回"}
-
-
-class JSONTextField(TextField):
-    """JSON kept as text, so SQLite and PostgreSQL store it the same way."""
-
-    def db_value(self, value):
-        return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-    def python_value(self, value):
-        return None if value is None else json.loads(value)
 
 
 class Notice(BaseModel):
@@ -73,22 +53,6 @@ class Notice(BaseModel):
     def reply_option(self, label):
         return next((option for option in self.reply_options or () if option["label"] == label), None)
 
-    def move_to(self, state, **changes):
-        """Move along TRANSITIONS or 409; the conditional update makes a racing second move fail too."""
-        if state not in TRANSITIONS[self.state]:
-            abort(
-                409,
-                message=f"通知当前为「{STATE_LABELS[self.state]}」，不能{MOVE_LABELS[state]}。",
-                errors={"state": [self.state]},
-            )
-        changes.update(state=state, updated_at=utcnow())
-        moved = Notice.update(**changes).where((Notice.id == self.id) & (Notice.state == self.state)).execute()
-        if not moved:
-            abort(409, message="通知状态已被他人修改，请刷新后重试。")
-        for name, value in changes.items():
-            setattr(self, name, value)
-        return self
-
 
 class NoticeAttachment(BaseModel):
     notice = ForeignKeyField(Notice, backref="attachment_links", on_delete="CASCADE")
@@ -125,6 +89,8 @@ class NoticeRecipient(BaseModel):
     reply_reason = CharField(max_length=500, null=True)
     replied_at = UTCDateTimeField(null=True)
     letter_body = TextField(null=True)  # letters: this deputy's merged text, exactly as sent
+    # The notice version this deputy last opened (null: read before versions were tracked, i.e. 1).
+    read_version = IntegerField(null=True)
 
     class Meta:
         indexes = ((("notice", "deputy"), True),)

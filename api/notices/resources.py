@@ -4,7 +4,8 @@ from flask.views import MethodView
 
 from api.common.access import current_principal
 from api.common.blueprint import Blueprint
-from api.notices import audience, feed, letters, services
+from api.deputies import audience
+from api.notices import feed, letters, services
 from api.notices.models import Notice
 from api.notices.schemas import (
     AudienceCountSchema,
@@ -28,6 +29,7 @@ from api.notices.schemas import (
     ReplySchema,
     ScheduleSchema,
     StatsSchema,
+    TimelineEntrySchema,
     UnreadCountSchema,
     VersionSchema,
     WithdrawSchema,
@@ -36,7 +38,8 @@ from api.notices.schemas import (
 
 blp = Blueprint("notices", __name__, url_prefix="/api/v1/notices", description="通知公告、回执与一人一函")
 
-PAGINATION_HEADER = {"X-Pagination": {"description": "分页信息（JSON）", "schema": {"type": "string"}}}
+# The header component every paginated list documents (registered by flask-smorest).
+PAGINATION_HEADER = {"X-Pagination": "PAGINATION"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -83,7 +86,7 @@ class NoticeDetail(MethodView):
     @blp.requires("notices:manage")
     @blp.arguments(NoticeUpdateSchema)
     @blp.response(200, NoticeSchema)
-    @blp.errors(404, 409)
+    @blp.errors(404, 409, 422)
     def patch(self, data, notice_id):
         """修改通知（已发布的保留历史版本）"""
         return services.update_notice(Notice.get_by_id(notice_id), data, current_principal())
@@ -103,7 +106,7 @@ class Publish(MethodView):
     @blp.errors(404, 409, 422)
     def post(self, notice_id):
         """立即发布（已发布再次调用返回 409，不会重复发送）"""
-        return services.publish(Notice.get_by_id(notice_id))
+        return services.publish(Notice.get_by_id(notice_id), current_principal())
 
 
 @blp.route("/<int:notice_id>/schedule")
@@ -114,7 +117,7 @@ class Schedule(MethodView):
     @blp.errors(404, 409, 422)
     def post(self, data, notice_id):
         """定时发布"""
-        return services.schedule(Notice.get_by_id(notice_id), data["publish_at"])
+        return services.schedule(Notice.get_by_id(notice_id), data["publish_at"], current_principal())
 
 
 @blp.route("/<int:notice_id>/unschedule")
@@ -124,7 +127,7 @@ class Unschedule(MethodView):
     @blp.errors(404, 409)
     def post(self, notice_id):
         """取消定时，退回草稿"""
-        return services.unschedule(Notice.get_by_id(notice_id))
+        return services.unschedule(Notice.get_by_id(notice_id), current_principal())
 
 
 @blp.route("/<int:notice_id>/withdraw")
@@ -135,17 +138,27 @@ class Withdraw(MethodView):
     @blp.errors(404, 409)
     def post(self, data, notice_id):
         """撤回已发布的通知（须填原因；未发出的推送取消）"""
-        return services.withdraw(Notice.get_by_id(notice_id), data["reason"])
+        return services.withdraw(Notice.get_by_id(notice_id), data["reason"], current_principal())
 
 
 @blp.route("/<int:notice_id>/remind")
 class Remind(MethodView):
     @blp.requires("notices:manage")
     @blp.response(200, RemindResultSchema)
-    @blp.errors(404, 409)
+    @blp.errors(404, 409, 429)
     def post(self, notice_id):
-        """提醒未读代表（只推送给未读者，每小时最多一次）"""
+        """提醒未读代表（只推送给未读者，每小时最多一次；回答说明实际能收到的人数）"""
         return services.remind_unread(Notice.get_by_id(notice_id))
+
+
+@blp.route("/<int:notice_id>/timeline")
+class Timeline(MethodView):
+    @blp.requires("notices:manage")
+    @blp.response(200, TimelineEntrySchema(many=True))
+    @blp.errors(404)
+    def get(self, notice_id):
+        """状态变更记录（谁、何时、从何状态到何状态、原因），按时间先后"""
+        return services.timeline(Notice.get_by_id(notice_id))
 
 
 @blp.route("/<int:notice_id>/versions")
@@ -201,7 +214,7 @@ class MergeData(MethodView):
     @blp.errors(404, 409, 422)
     def put(self, data, notice_id):
         """上传一人一函合并数据（按代表编号，替换原有数据）"""
-        return letters.replace_merge_data(Notice.get_by_id(notice_id), data)
+        return services.replace_merge_data(Notice.get_by_id(notice_id), data)
 
 
 @blp.route("/<int:notice_id>/letter-preview")
@@ -220,17 +233,18 @@ class LetterPreview(MethodView):
 
 @blp.route("/feed")
 class Feed(MethodView):
-    @blp.requires("notices:read_own", revocation_checked_by_view=True)
+    @blp.requires("notices:read_own")
     @blp.arguments(FeedQuerySchema(), location="query")  # an instance: webargs would build one per request
     @blp.response(200, FeedItemSchema(many=True), headers=PAGINATION_HEADER)
+    @blp.errors(422)
     def get(self, args):
-        """我的通知（置顶在前，最新在前）"""
-        return feed.feed_page(args["page"], args["page_size"])
+        """我的通知（置顶在前，最新在前；可按类别筛选）"""
+        return feed.feed_page(args["page"], args["page_size"], args.get("kind"))
 
 
 @blp.route("/feed/unread-count")
 class UnreadCount(MethodView):
-    @blp.requires("notices:read_own", revocation_checked_by_view=True)
+    @blp.requires("notices:read_own")
     @blp.response(200, UnreadCountSchema)
     def get(self):
         """我的未读数"""
@@ -252,7 +266,7 @@ class Reply(MethodView):
     @blp.requires("notices:read_own")
     @blp.arguments(ReplySchema)
     @blp.response(200, MyReplySchema)
-    @blp.errors(404, 409, 410)
+    @blp.errors(403, 404, 409, 410, 422)
     def put(self, data, notice_id):
         """提交或修改回执（截止前可改）"""
         return feed.reply(notice_id, data)

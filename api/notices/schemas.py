@@ -1,114 +1,28 @@
-import re
+from marshmallow import EXCLUDE, ValidationError, fields, validate, validates_schema
 
-import nh3
-from marshmallow import EXCLUDE, ValidationError, fields, post_load, pre_dump, validate, validates_schema
-
+from api.common.blueprint import Blueprint
 from api.common.db import utcnow
-from api.common.schemas import BaseSchema, UTCDateTime
+from api.common.fields import JsonBoolean, Text
+from api.common.html import RichText
+from api.common.schemas import BaseSchema, QuerySchema, UpdateSchema, UTCDateTime
+from api.deputies.audience_schemas import (  # noqa: F401  (re-exported: the notice schemas use them by name)
+    MAX_LIST,
+    AudienceCountSchema,
+    AudienceSchema,
+    DeputyBriefSchema,
+    id_list,
+    stored_audience,
+)
+from api.notices.attachments import attachments_of
 from api.notices.models import KINDS, STATE_LABELS
 
-ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "u", "ol", "ul", "li", "h3", "h4", "blockquote", "a", "img",
-    "table", "thead", "tbody", "tr", "th", "td",
-}
-# Images only from our own file service: a third-party image would tell its host who read the notice.
-OWN_FILE_SRC = re.compile(r"^/api/v1/files/(?:\d+|download/[A-Za-z0-9._-]+)$")
-MAX_LIST = 5000
+PAGINATION = Blueprint.DEFAULT_PAGINATION_PARAMETERS
 DEFAULT_REPLY_OPTIONS = [{"label": "参加", "requires_reason": False}, {"label": "请假", "requires_reason": True}]
-
-
-def _keep_attribute(tag, attribute, value):
-    if tag == "img" and attribute == "src":
-        return value if OWN_FILE_SRC.match(value) else None
-    return value
-
-
-def sanitise(html):
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes={"a": {"href"}, "img": {"src", "alt"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}},
-        url_schemes={"http", "https", "mailto", "tel"},
-        attribute_filter=_keep_attribute,
-        strip_comments=True,
-    ).strip()
-
-
-class Text(fields.String):
-    """A string with surrounding whitespace removed."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value, attr, data, **kwargs).strip()
-
-
-class RichText(fields.String):
-    """HTML body: anything outside the small allowed set is removed on the way in."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        return sanitise(super()._deserialize(value, attr, data, **kwargs))
-
-
-def id_list(description):
-    return fields.List(
-        fields.Integer(strict=True, validate=validate.Range(min=1)),
-        load_default=list,
-        validate=validate.Length(max=MAX_LIST),
-        metadata={"description": description},
-    )
-
-
-class AudienceSchema(BaseSchema):
-    """Who a notice goes to: the union of the selectors, minus exclusions; only serving deputies."""
-
-    all = fields.Boolean(load_default=False, metadata={"description": "全体代表"})
-    delegation_ids = id_list("代表团/选举单位")
-    group_ids = id_list("代表小组")
-    station_ids = id_list("联络站")
-    expertise = fields.List(
-        Text(validate=validate.Length(min=1, max=50)),
-        data_key="fields",
-        load_default=list,
-        validate=validate.Length(max=100),
-        metadata={"description": "专业领域"},
-    )
-    grassroots_only = fields.Boolean(
-        load_default=False, metadata={"description": "只发基层代表（与其他范围同选时取交集；单独选择即全体基层代表）"}
-    )
-    deputy_ids = id_list("指定代表（离任者自动排除）")
-    exclude_deputy_ids = id_list("排除的代表")
-
-    @post_load
-    def dedupe(self, data, **kwargs):
-        for key in ("delegation_ids", "group_ids", "station_ids", "expertise", "deputy_ids", "exclude_deputy_ids"):
-            data[key] = list(dict.fromkeys(data[key]))
-        return data
-
-    @validates_schema
-    def check_selection(self, data, **kwargs):
-        selectors = [data.get(k) for k in ("delegation_ids", "group_ids", "station_ids", "expertise")]
-        if not (data.get("all") or any(selectors) or data.get("grassroots_only") or data.get("deputy_ids")):
-            raise ValidationError("请至少选择一种受众范围。", "all")
-        if data.get("all") and (any(selectors) or data.get("deputy_ids")):
-            raise ValidationError("已选择全体代表，不能再选其他范围。", "all")
-        overlap = set(data.get("deputy_ids") or ()) & set(data.get("exclude_deputy_ids") or ())
-        if overlap:
-            raise ValidationError(f"同一代表不能既指定又排除：{sorted(overlap)}", "exclude_deputy_ids")
-
-    @pre_dump
-    def stored_form(self, audience, **kwargs):
-        # Stored notices keep the public key names; `fields` is also a Schema attribute, hence `expertise`.
-        if "fields" in audience:
-            audience = dict(audience, expertise=audience["fields"])
-        return audience
-
-
-def stored_audience(data):
-    return AudienceSchema().dump(data)
 
 
 class ReplyOptionSchema(BaseSchema):
     label = Text(required=True, validate=validate.Length(min=1, max=20), metadata={"example": "请假"})
-    requires_reason = fields.Boolean(load_default=False, metadata={"description": "选此项须填写理由"})
+    requires_reason = JsonBoolean(load_default=False, metadata={"description": "选此项须填写理由"})
 
 
 class ReplySlipSchema(BaseSchema):
@@ -137,7 +51,7 @@ class NoticeCreateSchema(BaseSchema):
         metadata={"description": "正文（富文本，服务端清洗）；一人一函可用 {{姓名}} {{代表团}} {{列名}}"},
     )
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
-    pinned = fields.Boolean(load_default=False)
+    pinned = JsonBoolean(load_default=False)
     audience = fields.Nested(AudienceSchema, required=True)
     attachment_ids = fields.List(
         fields.Integer(strict=True),
@@ -150,18 +64,22 @@ class NoticeCreateSchema(BaseSchema):
     )
 
 
-class NoticeUpdateSchema(NoticeCreateSchema):
+NOTICE_FIELDS = tuple(NoticeCreateSchema().fields)
+
+
+class NoticeUpdateSchema(UpdateSchema, NoticeCreateSchema):
     """PATCH: any subset. After publishing only title, body, attachments, pinned and the reply deadline may change."""
 
     def __init__(self, *args, **kwargs):
         # Top-level names only: `partial=True` would also relax the nested audience and reply slip.
-        kwargs.setdefault("partial", tuple(NoticeCreateSchema._declared_fields))
+        kwargs.setdefault("partial", NOTICE_FIELDS)
         super().__init__(*args, **kwargs)
 
-    @validates_schema
-    def not_empty(self, data, **kwargs):
-        if not data:
-            raise ValidationError("没有要修改的内容。", "_schema")
+    notify = JsonBoolean(
+        metadata={"description": "已发布的通知：标题、正文或附件有修改时，向已读过旧版本的代表推送更正（默认不推送）"},
+    )
+
+    NOT_CHANGES = ("notify",)
 
 
 class AttachmentSchema(BaseSchema):
@@ -174,7 +92,7 @@ class AttachmentSchema(BaseSchema):
 
 class ReplySlipOutSchema(BaseSchema):
     options = fields.List(fields.Nested(ReplyOptionSchema), dump_only=True)
-    deadline = UTCDateTime(dump_only=True)
+    deadline = UTCDateTime(dump_only=True, allow_none=True)
 
 
 class NoticeSchema(BaseSchema):
@@ -192,23 +110,25 @@ class NoticeSchema(BaseSchema):
         dump_only=True,
     )
     attachments = fields.Method("dump_attachments", dump_only=True)
-    scheduled_at = UTCDateTime(dump_only=True)
-    published_at = UTCDateTime(dump_only=True)
-    withdrawn_at = UTCDateTime(dump_only=True)
-    withdraw_reason = fields.String(dump_only=True)
-    publish_error = fields.String(dump_only=True, metadata={"description": "定时发布失败的原因（已退回草稿）"})
+    scheduled_at = UTCDateTime(dump_only=True, allow_none=True)
+    published_at = UTCDateTime(dump_only=True, allow_none=True)
+    withdrawn_at = UTCDateTime(dump_only=True, allow_none=True)
+    withdraw_reason = fields.String(dump_only=True, allow_none=True)
+    publish_error = fields.String(
+        dump_only=True, allow_none=True, metadata={"description": "定时发布失败的原因（已退回草稿）"}
+    )
     version = fields.Integer(dump_only=True)
     recipient_count = fields.Integer(dump_only=True)
     reminder_count = fields.Integer(dump_only=True)
-    last_reminded_at = UTCDateTime(dump_only=True)
-    merge_columns = fields.List(fields.String(), dump_only=True, metadata={"description": "一人一函合并数据的列"})
-    created_by_id = fields.Integer(dump_only=True)
+    last_reminded_at = UTCDateTime(dump_only=True, allow_none=True)
+    merge_columns = fields.List(
+        fields.String(), dump_only=True, allow_none=True, metadata={"description": "一人一函合并数据的列"}
+    )
+    created_by_id = fields.Integer(dump_only=True, allow_none=True)
     created_at = UTCDateTime(dump_only=True)
     updated_at = UTCDateTime(dump_only=True)
 
     def dump_attachments(self, notice):
-        from api.notices.services import attachments_of
-
         return AttachmentSchema(many=True).dump(attachments_of(notice))
 
 
@@ -218,13 +138,13 @@ class NoticeListItemSchema(BaseSchema):
     kind = fields.String(dump_only=True)
     pinned = fields.Boolean(dump_only=True)
     state = fields.String(dump_only=True)
-    scheduled_at = UTCDateTime(dump_only=True)
-    published_at = UTCDateTime(dump_only=True)
+    scheduled_at = UTCDateTime(dump_only=True, allow_none=True)
+    published_at = UTCDateTime(dump_only=True, allow_none=True)
     recipient_count = fields.Integer(dump_only=True)
     updated_at = UTCDateTime(dump_only=True)
 
 
-class NoticeQuerySchema(BaseSchema):
+class NoticeQuerySchema(QuerySchema):
     class Meta:
         unknown = EXCLUDE  # page and page_size belong to the pagination decorator
 
@@ -237,19 +157,6 @@ class AudiencePreviewSchema(BaseSchema):
     audience = fields.Nested(AudienceSchema, required=True)
 
 
-class DeputyBriefSchema(BaseSchema):
-    id = fields.Integer(dump_only=True)
-    code = fields.String(dump_only=True)
-    name = fields.String(dump_only=True)
-    delegation = fields.String(dump_only=True)
-
-
-class AudienceCountSchema(BaseSchema):
-    count = fields.Integer(dump_only=True, metadata={"description": "将送达的在任代表人数"})
-    not_serving = fields.Integer(dump_only=True, metadata={"description": "指定名单中已离任、不会送达的人数"})
-    sample = fields.List(fields.Nested(DeputyBriefSchema), dump_only=True, metadata={"description": "前 20 位"})
-
-
 class ScheduleSchema(BaseSchema):
     publish_at = UTCDateTime(required=True, metadata={"description": "发布时间（须晚于当前时间）"})
 
@@ -260,7 +167,9 @@ class ScheduleSchema(BaseSchema):
 
 
 class WithdrawSchema(BaseSchema):
-    reason = Text(required=True, validate=validate.Length(min=1, max=500), metadata={"description": "撤回原因"})
+    reason = Text(
+        required=True, multiline=True, validate=validate.Length(min=1, max=500), metadata={"description": "撤回原因"}
+    )
 
 
 class VersionSchema(BaseSchema):
@@ -268,8 +177,12 @@ class VersionSchema(BaseSchema):
     title = fields.String(dump_only=True)
     body = fields.String(dump_only=True)
     attachments = fields.List(fields.Dict(), dump_only=True)
-    edited_by_id = fields.Integer(dump_only=True, metadata={"description": "修改者（此版本被替换时）"})
-    edited_at = UTCDateTime(dump_only=True, metadata={"description": "此版本被替换的时间"})
+    edited_by_id = fields.Integer(
+        dump_only=True, allow_none=True, metadata={"description": "修改者（此版本被替换时）；当前版本为 null"}
+    )
+    edited_at = UTCDateTime(
+        dump_only=True, allow_none=True, metadata={"description": "此版本被替换的时间；当前版本为 null"}
+    )
     current = fields.Boolean(dump_only=True)
 
 
@@ -286,13 +199,13 @@ class StatsSchema(BaseSchema):
     not_replied = fields.Integer(dump_only=True)
     reply_tallies = fields.List(fields.Nested(TallySchema), dump_only=True)
     reminder_count = fields.Integer(dump_only=True)
-    last_reminded_at = UTCDateTime(dump_only=True)
+    last_reminded_at = UTCDateTime(dump_only=True, allow_none=True)
 
 
 RECIPIENT_FILTERS = ("read", "unread", "replied", "not_replied")
 
 
-class RecipientQuerySchema(BaseSchema):
+class RecipientQuerySchema(QuerySchema):
     class Meta:
         unknown = EXCLUDE
 
@@ -308,15 +221,33 @@ class RecipientSchema(BaseSchema):
     code = fields.String(dump_only=True)
     name = fields.String(dump_only=True)
     delegation = fields.String(dump_only=True)
-    read_at = UTCDateTime(dump_only=True)
-    reply_option = fields.String(dump_only=True)
-    reply_reason = fields.String(dump_only=True)
-    replied_at = UTCDateTime(dump_only=True)
+    read_at = UTCDateTime(dump_only=True, allow_none=True)
+    reply_option = fields.String(dump_only=True, allow_none=True)
+    reply_reason = fields.String(dump_only=True, allow_none=True)
+    replied_at = UTCDateTime(dump_only=True, allow_none=True)
 
 
 class RemindResultSchema(BaseSchema):
-    reminder = fields.Integer(dump_only=True, metadata={"description": "第几次提醒"})
-    queued = fields.Integer(dump_only=True, metadata={"description": "本次提醒的未读代表人数"})
+    reminder = fields.Integer(dump_only=True, allow_none=True, metadata={"description": "第几次提醒；未发送为 null"})
+    queued = fields.Integer(dump_only=True, metadata={"description": "本次记录的推送条数（每位未读代表一条）"})
+    recipients = fields.Integer(dump_only=True, metadata={"description": "未读代表人数"})
+    will_send = fields.Integer(dump_only=True, metadata={"description": "现在能收到提醒的人数（已绑定且已同意接收）"})
+    no_consent = fields.Integer(dump_only=True, metadata={"description": "未同意接收提醒消息的人数"})
+    unbound = fields.Integer(dump_only=True, metadata={"description": "未绑定微信的人数"})
+    message = fields.String(dump_only=True, metadata={"description": "本次提醒会怎样，面向工作人员的说明"})
+
+
+class TimelineEntrySchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    from_state = fields.String(dump_only=True, allow_none=True, metadata={"description": "原状态；新建时为 null"})
+    from_label = fields.String(dump_only=True, allow_none=True)
+    to_state = fields.String(dump_only=True)
+    to_label = fields.String(dump_only=True)
+    actor_id = fields.Integer(dump_only=True, allow_none=True, metadata={"description": "操作人；系统任务为 null"})
+    actor_name = fields.String(dump_only=True, allow_none=True, metadata={"description": "操作人姓名；系统任务为 null"})
+    at = UTCDateTime(dump_only=True)
+    reason = fields.String(dump_only=True, allow_none=True)
+    payload = fields.Dict(dump_only=True, allow_none=True)
 
 
 class MergeDataSchema(BaseSchema):
@@ -337,7 +268,7 @@ class MergeSummarySchema(BaseSchema):
     columns = fields.List(fields.String(), dump_only=True)
 
 
-class LetterPreviewQuerySchema(BaseSchema):
+class LetterPreviewQuerySchema(QuerySchema):
     deputy_id = fields.Integer(required=True, validate=validate.Range(min=1))
 
 
@@ -352,14 +283,18 @@ class LetterPreviewSchema(BaseSchema):
 # --- deputy side ---
 
 
-class FeedQuerySchema(BaseSchema):
+class FeedQuerySchema(QuerySchema):
+    kind = fields.String(validate=validate.OneOf(KINDS), metadata={"description": "只看这一类通知"})
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
-    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=50))
+    # The same bounds as every other list.
+    page_size = fields.Integer(
+        load_default=PAGINATION["page_size"], validate=validate.Range(min=1, max=PAGINATION["max_page_size"])
+    )
 
 
 class MyReplySchema(BaseSchema):
     option = fields.String(dump_only=True)
-    reason = fields.String(dump_only=True)
+    reason = fields.String(dump_only=True, allow_none=True)
     replied_at = UTCDateTime(dump_only=True)
 
 
@@ -367,12 +302,13 @@ class FeedItemSchema(BaseSchema):
     id = fields.Integer(dump_only=True)
     kind = fields.String(dump_only=True)
     title = fields.String(dump_only=True)
-    published_at = UTCDateTime(dump_only=True)
+    published_at = UTCDateTime(dump_only=True, allow_none=True)
     pinned = fields.Boolean(dump_only=True)
     read = fields.Boolean(dump_only=True)
+    updated = fields.Boolean(dump_only=True, metadata={"description": "读过之后又有修改，再次打开前为 true"})
     reply_required = fields.Boolean(dump_only=True)
-    reply_deadline = UTCDateTime(dump_only=True)
-    my_reply = fields.String(dump_only=True, metadata={"description": "我的回执选项，未回执为 null"})
+    reply_deadline = UTCDateTime(dump_only=True, allow_none=True)
+    my_reply = fields.String(dump_only=True, allow_none=True, metadata={"description": "我的回执选项，未回执为 null"})
 
 
 class UnreadCountSchema(BaseSchema):
@@ -385,7 +321,7 @@ class FeedDetailSchema(BaseSchema):
     title = fields.String(dump_only=True)
     body = fields.String(dump_only=True, metadata={"description": "正文；一人一函为本人的函件"})
     pinned = fields.Boolean(dump_only=True)
-    published_at = UTCDateTime(dump_only=True)
+    published_at = UTCDateTime(dump_only=True, allow_none=True)
     updated_at = UTCDateTime(dump_only=True)
     version = fields.Integer(dump_only=True)
     attachments = fields.List(fields.Nested(AttachmentSchema), dump_only=True)
@@ -397,4 +333,4 @@ class FeedDetailSchema(BaseSchema):
 
 class ReplySchema(BaseSchema):
     option = Text(required=True, validate=validate.Length(min=1, max=20))
-    reason = Text(load_default=None, allow_none=True, validate=validate.Length(max=500))
+    reason = Text(load_default=None, allow_none=True, multiline=True, validate=validate.Length(max=500))

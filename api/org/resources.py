@@ -6,6 +6,9 @@ from api.common.blueprint import Blueprint
 from api.org import services
 from api.org.models import Delegation, DeputyGroup, HandlingUnit, Station
 from api.org.schemas import (
+    CongressEntrySchema,
+    CongressEntryUpdateSchema,
+    CongressQuerySchema,
     CongressSchema,
     DelegationSchema,
     DelegationUpdateSchema,
@@ -14,6 +17,7 @@ from api.org.schemas import (
     GroupQuerySchema,
     HandlingUnitSchema,
     HandlingUnitUpdateSchema,
+    LevelStatisticsSchema,
     NameQuerySchema,
     StationDeputiesSchema,
     StationDeputySchema,
@@ -40,9 +44,63 @@ class CongressDetail(MethodView):
     @blp.requires("org:manage")
     @blp.arguments(CongressSchema)
     @blp.response(200, CongressSchema)
+    @blp.errors(409)
     def put(self, data):
         """设置本级人大信息"""
         return services.save_congress(data)
+
+
+@blp.route("/congresses")
+class Congresses(MethodView):
+    @blp.requires("org:read")
+    @blp.arguments(CongressQuerySchema, location="query")
+    @blp.response(200, CongressEntrySchema(many=True))
+    @blp.paginate_query()
+    def get(self, args):
+        """本地区各级人大及其代表人数（本级在前）"""
+        return services.congresses(args)
+
+    @blp.requires("org:manage")
+    @blp.arguments(CongressEntrySchema)
+    @blp.response(201, CongressEntrySchema)
+    @blp.errors(409)
+    def post(self, data):
+        """新增上级人大（其在本地区选出的代表由本平台服务）"""
+        return services.create_congress(data)
+
+
+@blp.route("/congresses/<int:congress_id>")
+class CongressEntry(MethodView):
+    @blp.requires("org:read")
+    @blp.response(200, CongressEntrySchema)
+    @blp.errors(404)
+    def get(self, congress_id):
+        """人大详情及代表人数"""
+        return services.get_congress_row(congress_id)
+
+    @blp.requires("org:manage")
+    @blp.arguments(CongressEntryUpdateSchema)
+    @blp.response(200, CongressEntrySchema)
+    @blp.errors(404, 409, 422)
+    def patch(self, data, congress_id):
+        """修改人大信息"""
+        return services.update_congress(congress_id, data)
+
+    @blp.requires("org:manage")
+    @blp.response(204)
+    @blp.errors(404, 409)
+    def delete(self, congress_id):
+        """删除人大（本级人大或仍有代表时不可删除）"""
+        services.delete_congress(congress_id)
+
+
+@blp.route("/levels")
+class Levels(MethodView):
+    @blp.requires("org:read")
+    @blp.response(200, LevelStatisticsSchema(many=True))
+    def get(self):
+        """各层级代表人数统计"""
+        return services.level_statistics()
 
 
 @blp.route("/delegations")
@@ -183,8 +241,8 @@ class StationDeputies(MethodView):
     @blp.response(200, StationDeputySchema(many=True))
     @blp.errors(404)
     def get(self, station_id):
-        """在该联络站履职的代表"""
-        return services.station_deputies(services.get_station(station_id, current_principal()))
+        """在该联络站履职的代表（代表只能查看本人所在的联络站）"""
+        return services.station_deputies(services.get_station_roster(station_id, current_principal()))
 
     @blp.requires("org:manage")
     @blp.arguments(StationDeputiesSchema)

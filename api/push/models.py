@@ -3,6 +3,7 @@ from peewee import BooleanField, CharField, ForeignKeyField, IntegerField, TextF
 
 from api.auth.models import User
 from api.common.db import BaseModel, UTCDateTimeField, utcnow
+from api.common.workflow import Move, Workflow
 from api.deputies.models import Deputy
 
 # A subscribe popup adds one credit per accepted template; this many are plenty for any deputy, and
@@ -34,6 +35,7 @@ class PushMessage(BaseModel):
 
 QUEUED = "queued"
 SENDING = "sending"
+ATTEMPTING = "attempting"
 SENT = "sent"
 FAILED = "failed"
 SKIPPED = "skipped"
@@ -41,38 +43,52 @@ CANCELLED = "cancelled"
 
 STATUS_LABELS = {
     QUEUED: "排队中",
-    SENDING: "发送中",
+    SENDING: "已领取",
+    ATTEMPTING: "发送中",
     SENT: "已发送",
     FAILED: "发送失败",
     SKIPPED: "未发送",
     CANCELLED: "已取消",
 }
 
-# The delivery workflow. `sending` is claimed by one worker: it may already have reached WeChat, so
-# nothing moves it back to `queued` except a failure known to have happened before WeChat acted.
-TRANSITIONS = {
-    QUEUED: {SENDING, CANCELLED},
-    SENDING: {SENT, FAILED, SKIPPED, QUEUED},
-    SENT: set(),
-    FAILED: set(),
-    SKIPPED: set(),
-    CANCELLED: set(),
-}
-STATUSES = tuple(TRANSITIONS)
-
-
-def sources_of(status):
-    """The statuses a delivery may move to `status` from."""
-    return [source for source, targets in TRANSITIONS.items() if status in targets]
+# The delivery workflow. A worker first claims rows (`sending`: a credit is spent, nothing has gone
+# out yet), then marks a few at a time `attempting` just before their HTTP requests. Only
+# `attempting` may have reached WeChat: a crashed worker's `sending` rows go back to `queued` with
+# their credits refunded, its `attempting` rows become "result unknown" (`failed`) and are never
+# resent. Every move is made by the system; history is kept as counts per batch (see the kernel).
+DELIVERY_FLOW = Workflow(
+    "delivery",
+    "推送",
+    states=STATUS_LABELS,
+    moves=[
+        Move(QUEUED, SENDING, "领取"),
+        Move(QUEUED, CANCELLED, "取消"),
+        Move(SENDING, ATTEMPTING, "发送"),
+        Move(SENDING, SKIPPED, "跳过"),  # no bound account or no credit, found during the claim
+        Move(SENDING, QUEUED, "退回队列"),  # claimed but never attempted: the worker died or stopped
+        Move(SENDING, FAILED, "放弃"),  # e.g. no template configured: known before anything went out
+        Move(ATTEMPTING, SENT, "记录已发送"),
+        Move(ATTEMPTING, FAILED, "记录失败"),
+        Move(ATTEMPTING, QUEUED, "稍后重试"),  # a failure known to have happened before WeChat acted
+    ],
+    state_field="status",
+)
+STATUSES = tuple(STATUS_LABELS)
 
 
 class Delivery(BaseModel):
-    """One recipient of one send-out; the unique key makes publishing twice queue nobody twice."""
+    """One recipient of one send-out; the unique keys make publishing twice queue nobody twice.
+
+    A delivery is addressed either to a deputy (`deputy`: whichever account holds the seat when the
+    worker claims it gets the message) or to one account (`addressee`: staff, unit users, station
+    staff), never both; on PostgreSQL a CHECK constraint holds that (migration 013).
+    """
 
     message = ForeignKeyField(PushMessage, backref="deliveries", on_delete="CASCADE")
     source_type = CharField(max_length=30)
     source_id = IntegerField()
-    deputy = ForeignKeyField(Deputy, backref="deliveries", on_delete="CASCADE")
+    deputy = ForeignKeyField(Deputy, null=True, backref="deliveries", on_delete="CASCADE")
+    addressee = ForeignKeyField(User, null=True, backref="addressed_deliveries", on_delete="CASCADE")
     # The WeChat account the send went to, filled in when a worker claims the delivery.
     user = ForeignKeyField(User, null=True, backref="deliveries", on_delete="SET NULL")
     scope = CharField(max_length=60, default="")
@@ -89,6 +105,8 @@ class Delivery(BaseModel):
     class Meta:
         indexes = (
             (("source_type", "source_id", "deputy", "scope"), True),
+            # NULLs are distinct in a unique index: each key dedupes its own kind of recipient only.
+            (("source_type", "source_id", "addressee", "scope"), True),
             # The reaper and the sweeper look for rows left too long in one status.
             (("status", "updated_at"), False),
         )

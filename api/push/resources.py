@@ -50,7 +50,7 @@ class Deliveries(MethodView):
     @blp.response(200, DeliverySchema(many=True))
     @blp.paginate_query()
     def get(self, filters):
-        """推送记录（可按来源和状态筛选）"""
+        """推送记录（可按来源、状态和推送目的筛选）"""
         return services.list_deliveries(filters)
 
 
@@ -61,5 +61,5 @@ class DeliverySummary(MethodView):
     @blp.response(200, SummarySchema)
     @blp.errors(422)
     def get(self, query):
-        """某次推送各状态的数量"""
-        return services.summary(query["source_type"], query["source_id"])
+        """某次推送各状态的数量（可按推送目的筛选：发布或提醒）"""
+        return services.summary(query["source_type"], query["source_id"], query.get("purpose"))

@@ -1,10 +1,17 @@
 """The worker side of push: claim deliveries, spend credits, send through WeChat, record outcomes.
 
 A claim moves a few queued rows to `sending` under a token in one transaction, spending a credit
-for each; only then does anything go to WeChat. Outcomes are written per claimed batch. If the
-worker dies in between, the claimed rows stay `sending` until the reaper fails them as "unknown":
-they may have reached the deputy, and sending twice is worse than not knowing.
+for each. Nothing has gone to WeChat yet: just before the HTTP requests, a small group of the claim
+is marked `attempting`, sent concurrently, and its outcomes written; then the next group. If the
+worker dies, its `sending` rows were never attempted: the reaper puts them back in the queue and
+refunds their credits. Only its `attempting` rows may have reached the recipient; the reaper fails
+them as "unknown" and they are never resent, since sending twice is worse than not knowing.
+
+How many rows can be in doubt when a worker process dies is bounded by `PUSH_MAX_IN_DOUBT`: every
+group holds a share of that budget, process-wide, from its `attempting` mark until its outcomes are
+written, so all the jobs a worker runs at once never have more than that many rows `attempting`.
 """
+import contextlib
 import json
 import logging
 import secrets
@@ -12,12 +19,17 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from peewee import JOIN, Case
+from flask import current_app
+from huey.exceptions import RetryTask
+from peewee import JOIN, Case, fn
 
-from api.auth.models import User
-from api.common.db import utcnow
-from api.extensions import db
+from api.auth.models import User, seat_accounts
+from api.common.db import utcnow, write_transaction
+from api.common.queue import app_task
+from api.extensions import db, huey
 from api.push.models import (
+    ATTEMPTING,
+    DELIVERY_FLOW,
     FAILED,
     QUEUED,
     SENDING,
@@ -26,15 +38,14 @@ from api.push.models import (
     Delivery,
     PushMessage,
     SubscriptionCredit,
-    sources_of,
 )
-from api.push.services import templates, write_transaction
 from api.wechat import get_client
 from api.wechat.errors import WeChatError, WeChatUnavailable
 
 log = logging.getLogger("deputyhub.push")
 
-# Rows a worker claims at a time. If it dies, at most this many per running job end up "unknown".
+# Rows a worker claims at a time (credits spent, nothing sent yet). If it dies, these go back to
+# the queue; only the group being attempted (see PUSH_MAX_IN_DOUBT) can end up "unknown".
 CLAIM_SIZE = 64
 # Concurrent sends per worker process, shared by all its jobs; the WeChat client pools 32 connections.
 SEND_THREADS = 16
@@ -43,6 +54,7 @@ MAX_ATTEMPTS = 8
 
 REASON_NO_CREDIT = "未订阅或订阅次数已用完"
 REASON_UNBOUND = "代表未绑定微信"
+REASON_USER_UNBOUND = "账号未绑定微信或已停用"
 REASON_TIMEOUT = "发送结果未知（微信未及时响应），为避免重复不再重发"
 REASON_RETRYING = "微信暂时不可用，等待重试"
 REASON_GAVE_UP = "微信多次暂时不可用，已放弃发送"
@@ -70,6 +82,7 @@ class Claimed:
 @dataclass
 class Batch:
     token: str
+    message_id: int
     template: str
     to_send: list
     last_id: int  # highest id claimed: the next claim starts after it
@@ -86,6 +99,29 @@ class Outcome:
     refused: bool = False  # WeChat says the user has no subscription: reset the count
 
 
+
+def templates():
+    """Template key → WeChat template id, from WECHAT_TEMPLATES."""
+    raw = current_app.config["WECHAT_TEMPLATES"]
+    return json.loads(raw) if isinstance(raw, str) else dict(raw)
+
+
+# Retries after 10 s, 20 s, 40 s, ... A passing WeChat failure is expected, not an error: it is
+# logged here as one warning line, and `RetryTask` makes Huey requeue the job (logged at INFO)
+# instead of an "unhandled exception" with a traceback. RetryTask does not count against
+# `retries`: what ends the retrying is the deliveries' own attempt limit (MAX_ATTEMPTS), after
+# which they fail for good; rows left queued are picked up by `requeue_stalled`.
+@app_task(huey, retries=5, retry_delay=10, retry_backoff=2)
+def send_deliveries(message_id, first_id, last_id):
+    counts = send_range(message_id, first_id, last_id)
+    if counts[QUEUED]:
+        log.warning(
+            "push deliveries wait for a retry",
+            extra={"message_id": message_id, "first_id": first_id, "last_id": last_id, "waiting": counts[QUEUED]},
+        )
+        raise RetryTask(f"{counts[QUEUED]} deliveries of message {message_id} wait for a retry")
+    return counts
+
 def send_range(message_id, first_id, last_id):
     """Claim and send the queued deliveries of one job's id range; returns counts per outcome.
 
@@ -99,6 +135,7 @@ def send_range(message_id, first_id, last_id):
     template_id = templates().get(message.template)
     data = json.loads(message.data)
     client = get_client()
+    group_size = min(SEND_THREADS, in_doubt_budget().limit)
     after = first_id - 1
     while True:
         batch = claim(message, after + 1, last_id, CLAIM_SIZE)
@@ -107,13 +144,69 @@ def send_range(message_id, first_id, last_id):
         after = batch.last_id
         counts[SKIPPED] += batch.skipped
         if template_id is None:
+            # Known before anything went out: the claimed rows fail straight from `sending`.
             outcomes = [Outcome(d, FAILED, reason=REASON_NO_TEMPLATE, refund=True) for d in batch.to_send]
-        else:
-            outcomes = _send_all(batch.to_send, lambda d: _send_one(client, d, template_id, message.page, data))
-        record_outcomes(batch, outcomes)
-        for outcome in outcomes:
-            counts[outcome.status] += 1
+            record_outcomes(batch, outcomes, from_status=SENDING)
+            counts[FAILED] += len(outcomes)
+            continue
+        for start in range(0, len(batch.to_send), group_size):
+            group = batch.to_send[start : start + group_size]
+            with in_doubt_budget().holding(len(group)):
+                attempting = set(mark_attempting(batch, group))
+                # A row missing here was put back in the queue by the reaper (this worker was too slow):
+                # it is someone else's now, and sending it would risk a second message.
+                group = [d for d in group if d.delivery_id in attempting]
+                outcomes = _send_all(group, lambda d: _send_one(client, d, template_id, message.page, data))
+                record_outcomes(batch, outcomes)
+            for outcome in outcomes:
+                counts[outcome.status] += 1
     return counts
+
+
+def mark_attempting(batch, group):
+    """Move a group of this claim from `sending` to `attempting`, just before its sends; returns their ids."""
+    return DELIVERY_FLOW.bulk_move(
+        Delivery,
+        ATTEMPTING,
+        Delivery.claim == batch.token,
+        Delivery.id.in_([d.delivery_id for d in group]),
+        history=("push_message", batch.message_id),
+        returning=True,
+    )
+
+
+class InDoubtBudget:
+    """Process-wide count of rows `attempting` (sent or about to be, outcome not yet written)."""
+
+    def __init__(self, limit):
+        self.limit = max(1, limit)
+        self._held = 0
+        self._free = threading.Condition()
+
+    @contextlib.contextmanager
+    def holding(self, rows):
+        rows = min(rows, self.limit)
+        with self._free:
+            self._free.wait_for(lambda: self._held + rows <= self.limit)
+            self._held += rows
+        try:
+            yield
+        finally:
+            with self._free:
+                self._held -= rows
+                self._free.notify_all()
+
+
+_budget_lock = threading.Lock()
+_budget = None
+
+
+def in_doubt_budget():
+    global _budget
+    with _budget_lock:
+        if _budget is None:
+            _budget = InDoubtBudget(current_app.config["PUSH_MAX_IN_DOUBT"])
+        return _budget
 
 
 def claim(message, first_id, last_id, limit):
@@ -124,9 +217,13 @@ def claim(message, first_id, last_id, limit):
     """
     token = secrets.token_hex(16)
     now = utcnow()
-    bound_user = (
-        User.select(User.id).where(User.deputy == Delivery.deputy, User.openid.is_null(False)).limit(1)
+    # An account addressed directly gets it while bound and active; a deputy's delivery goes to
+    # whichever account holds the seat now (it may have been bound since the send-out was queued).
+    bound_addressee = User.select(User.id).where(
+        User.id == Delivery.addressee, User.openid.is_null(False), User.is_active
     )
+    bound_seat_holder = seat_accounts(Delivery.deputy).where(User.openid.is_null(False)).limit(1)
+    bound_user = fn.COALESCE(bound_addressee, bound_seat_holder)
     with write_transaction():
         candidates = [
             delivery_id
@@ -146,25 +243,21 @@ def claim(message, first_id, last_id, limit):
             return None
         # A range on (message, id), not "id IN (...)": SQLite would pick the status index for
         # that and scan every queued row of every send-out on each claim.
-        claimed = (
-            Delivery.update(
-                status=SENDING,
-                claim=token,
-                attempts=Delivery.attempts + 1,
-                updated_at=now,
-                user=bound_user,
-            )
-            .where(
-                Delivery.message == message.id,
-                Delivery.id.between(candidates[0], candidates[-1]),
-                Delivery.status.in_(sources_of(SENDING)),
-            )
-            .execute()
+        claimed = DELIVERY_FLOW.bulk_move(
+            Delivery,
+            SENDING,
+            Delivery.message == message.id,
+            Delivery.id.between(candidates[0], candidates[-1]),
+            history=("push_message", message.id),
+            claim=token,
+            attempts=Delivery.attempts + 1,
+            updated_at=now,
+            user=bound_user,
         )
         if not claimed:
             return None
         rows = list(
-            Delivery.select(Delivery.id, Delivery.user, Delivery.attempts, User.openid)
+            Delivery.select(Delivery.id, Delivery.user, Delivery.attempts, User.openid, Delivery.addressee)
             .join(User, JOIN.LEFT_OUTER, on=(User.id == Delivery.user))
             .where(Delivery.claim == token)
             .order_by(Delivery.id)
@@ -192,12 +285,20 @@ def claim(message, first_id, last_id, limit):
                 .execute()
             )
         }
-        unbound = _move(token, SKIPPED, Delivery.user.is_null(), reason=REASON_UNBOUND)
-        no_credit = [d for d, user_id, _, _ in rows if user_id is not None and user_id not in credited]
+        unbound = _move(token, message.id, SKIPPED, SENDING, Delivery.user.is_null(), Delivery.addressee.is_null(),
+                        reason=REASON_UNBOUND)
+        # Rare, so moved by id: a claim of deputies' deliveries pays no extra statement for them.
+        unbound_accounts = [d for d, user_id, _, _, addressee in rows if user_id is None and addressee is not None]
+        if unbound_accounts:
+            unbound += _move(token, message.id, SKIPPED, SENDING, Delivery.id.in_(unbound_accounts),
+                             reason=REASON_USER_UNBOUND)
+        no_credit = [d for d, user_id, _, _, _ in rows if user_id is not None and user_id not in credited]
         if no_credit:
-            _move(token, SKIPPED, Delivery.id.in_(no_credit), reason=REASON_NO_CREDIT)
-    to_send = [Claimed(d, user_id, openid, attempts) for d, user_id, attempts, openid in rows if user_id in credited]
-    return Batch(token, message.template, to_send, rows[-1][0], unbound + len(no_credit))
+            _move(token, message.id, SKIPPED, SENDING, Delivery.id.in_(no_credit), reason=REASON_NO_CREDIT)
+    to_send = [
+        Claimed(d, user_id, openid, attempts) for d, user_id, attempts, openid, _ in rows if user_id in credited
+    ]
+    return Batch(token, message.id, message.template, to_send, rows[-1][0], unbound + len(no_credit))
 
 
 def _send_all(deliveries, send):
@@ -233,12 +334,14 @@ def _passing_failure(delivery, errcode):
     return Outcome(delivery, QUEUED, errcode, REASON_RETRYING, refund=True)
 
 
-def record_outcomes(batch, outcomes):
-    """Write what happened to a claimed batch: a few set-based statements, one transaction.
+def record_outcomes(batch, outcomes, from_status=ATTEMPTING):
+    """Write what happened to a group of a claimed batch: a few set-based statements, one transaction.
 
-    Failures are the exception and are moved by id; whatever of the claim is still `sending`
-    after that was sent, so the common case needs no list of ids at all.
+    Failures are the exception and are moved by id; whatever else of the group is still
+    `attempting` after that was sent.
     """
+    if not outcomes:
+        return
     now = utcnow()
     failures = {}
     for outcome in outcomes:
@@ -248,10 +351,13 @@ def record_outcomes(batch, outcomes):
             )
     refund = [o.delivery.user_id for o in outcomes if o.refund]
     refused = [o.delivery.user_id for o in outcomes if o.refused]
+    ids = [o.delivery.delivery_id for o in outcomes]
     with db.atomic():
-        for (status, errcode, reason), ids in failures.items():
-            _move(batch.token, status, Delivery.id.in_(ids), errcode=errcode, reason=reason)
-        _move(batch.token, SENT, sent_at=now)
+        for (status, errcode, reason), failed_ids in failures.items():
+            _move(batch.token, batch.message_id, status, from_status, Delivery.id.in_(failed_ids),
+                  errcode=errcode, reason=reason)
+        if from_status == ATTEMPTING:
+            _move(batch.token, batch.message_id, SENT, ATTEMPTING, Delivery.id.in_(ids), sent_at=now)
         if refund:
             (
                 SubscriptionCredit.update(remaining=SubscriptionCredit.remaining + 1, updated_at=now)
@@ -270,22 +376,19 @@ def record_outcomes(batch, outcomes):
             )
 
 
-def _move(token, status, *conditions, **fields):
-    """Move this claim's `sending` rows (those matching `conditions`) to `status`; returns how many.
-
-    Only claimed rows move here, and only where the workflow table allows it.
-    """
+def _move(token, message_id, status, from_status, *conditions, **fields):
+    """Move this claim's rows in `from_status` (those matching `conditions`) to `status`, as the workflow allows."""
     if status == QUEUED:
         fields["claim"] = None
-    return (
-        Delivery.update(status=status, updated_at=utcnow(), **fields)
-        .where(
-            Delivery.claim == token,
-            Delivery.status == SENDING,
-            Delivery.status.in_(sources_of(status)),
-            *conditions,
-        )
-        .execute()
+    return DELIVERY_FLOW.bulk_move(
+        Delivery,
+        status,
+        Delivery.claim == token,
+        *conditions,
+        from_states=[from_status],
+        history=("push_message", message_id),
+        history_reason=fields.get("reason"),
+        **fields,
     )
 
 

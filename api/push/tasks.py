@@ -1,23 +1,13 @@
-"""Queue tasks for push: sending one job's range of deliveries, and the sweepers behind it."""
+"""The sweepers behind push sending (the send task itself lives beside the sending, in sending.py)."""
+import logging
+
 from huey import crontab
 
-from api.common.queue import app_periodic_task, app_task
+from api.common.queue import app_periodic_task
 from api.extensions import huey
-from api.push import sending, services
-from api.push.models import QUEUED
+from api.push import services
 
-
-class DeliveriesToRetry(Exception):
-    """Some deliveries met a passing WeChat failure and went back to `queued`: run the job again."""
-
-
-# 10 s, 20 s, 40 s, 80 s, 160 s; rows still queued after that are picked up by `requeue_stalled`.
-@app_task(huey, retries=5, retry_delay=10, retry_backoff=2)
-def send_deliveries(message_id, first_id, last_id):
-    counts = sending.send_range(message_id, first_id, last_id)
-    if counts[QUEUED]:
-        raise DeliveriesToRetry(f"{counts[QUEUED]} deliveries of message {message_id} wait for a retry")
-    return counts
+log = logging.getLogger("deputyhub.push")
 
 
 @app_periodic_task(huey, crontab(minute="*"))

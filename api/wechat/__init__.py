@@ -1,6 +1,9 @@
 """WeChat server APIs for the mini-program backend."""
 from flask import current_app
 
+from api.extensions import redis_store
+from api.wechat.client import WeChatClient
+
 EXTENSION_KEY = "wechat_client"
 
 
@@ -8,9 +11,6 @@ def get_client():
     """The app's one WeChatClient (pooled connections), built from config on first use."""
     client = current_app.extensions.get(EXTENSION_KEY)
     if client is None:
-        from api.extensions import redis_store
-        from api.wechat.client import WeChatClient
-
         config = current_app.config
         timeout = float(config["WECHAT_TIMEOUT_SECONDS"])
         client = WeChatClient(

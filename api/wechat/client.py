@@ -163,6 +163,19 @@ class WeChatClient:
         )
         return {"suggest": data["result"]["suggest"], "label": data["result"]["label"]}
 
+    def get_unlimited_wxacode(self, scene, page=None, *, check_path=True, env_version="release", width=430):
+        """wxacode.getUnlimited: a mini-program code opening `page` with `scene` (at most 32 characters).
+
+        WeChat answers the image itself (usually image/jpeg) or, on failure, a JSON errcode. Returns
+        {"image": bytes, "content_type": str}. Idempotent: the same code comes back for the same input.
+        """
+        payload = {"scene": scene, "check_path": check_path, "env_version": env_version, "width": width}
+        if page is not None:
+            payload["page"] = page
+        return self._call(
+            "getwxacodeunlimit", "POST", "/wxa/getwxacodeunlimit", payload=payload, with_token=True, binary=True
+        )
+
     # --- access token ----------------------------------------------------------------------
 
     def get_access_token(self, force_refresh=False):
@@ -273,7 +286,9 @@ class WeChatClient:
 
     # --- HTTP ------------------------------------------------------------------------------
 
-    def _call(self, endpoint, method, path, *, params=None, payload=None, with_token=False, idempotent=True):
+    def _call(
+        self, endpoint, method, path, *, params=None, payload=None, with_token=False, idempotent=True, binary=False
+    ):
         token = self.get_access_token() if with_token else None
         token_refreshed = False
         attempt = 0
@@ -282,7 +297,7 @@ class WeChatClient:
             if token is not None:
                 query["access_token"] = token
             try:
-                return self._send(endpoint, method, path, query, payload)
+                return self._send(endpoint, method, path, query, payload, binary)
             except WeChatError as exc:
                 disposition = exc.disposition
                 if disposition is Disposition.REFRESH_TOKEN and with_token and not token_refreshed:
@@ -320,7 +335,7 @@ class WeChatClient:
                 )
                 raise
 
-    def _send(self, endpoint, method, path, query, payload):
+    def _send(self, endpoint, method, path, query, payload, binary=False):
         # Plain UTF-8, not \u escapes: some WeChat APIs take escapes literally, so a content check
         # would judge the escaped ASCII instead of the text.
         body = None if payload is None else json.dumps(payload, ensure_ascii=False).encode()
@@ -337,6 +352,10 @@ class WeChatClient:
             ) from None
         if response.status_code >= 500:
             raise WeChatUnavailable(endpoint, f"HTTP {response.status_code}")
+        content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if binary and response.status_code == 200 and content_type.startswith("image/"):
+            # Image APIs answer the image itself on success and JSON only on failure.
+            return {"image": response.content, "content_type": content_type}
         try:
             data = response.json()
         except ValueError:
@@ -346,4 +365,6 @@ class WeChatClient:
         errcode = data.get("errcode", 0)
         if errcode != 0:
             raise WeChatError(errcode, data.get("errmsg", ""), endpoint)
+        if binary:
+            raise WeChatUnavailable(endpoint, f"HTTP {response.status_code} without an image")
         return data

@@ -34,8 +34,11 @@ ERRCODE_DISPOSITIONS = {
     47003: Disposition.PERMANENT,
     # Unknown template id.
     40037: Disposition.PERMANENT,
-    # Page path is not part of the mini-program.
+    # Page path is not part of the mini-program (or the mini-program is not published yet).
     41030: Disposition.PERMANENT,
+    # Mini-program code: scene too long or with characters WeChat refuses; other arguments invalid.
+    40169: Disposition.PERMANENT,
+    40097: Disposition.PERMANENT,
     # Login / phone code unknown, expired, or already used: the mini-program must get a new one.
     40029: Disposition.PERMANENT,
     40163: Disposition.PERMANENT,

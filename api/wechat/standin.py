@@ -7,22 +7,24 @@ report what was called, so tests can drive it over HTTP exactly like the real th
 """
 
 import functools
-import json
+import io
 import logging
+import re
 import secrets
 import threading
 import time
 from collections import Counter, deque
-from http import HTTPStatus
-from urllib.parse import parse_qs
 
 import requests
-from flask import Flask, jsonify, request
+import segno
+from flask import Flask, Response, jsonify, request
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 log = logging.getLogger("deputyhub.wechat.standin")
 
-ENDPOINTS = ("stable_token", "jscode2session", "getuserphonenumber", "subscribe_send", "msg_sec_check")
+ENDPOINTS = (
+    "stable_token", "jscode2session", "getuserphonenumber", "subscribe_send", "msg_sec_check", "getwxacodeunlimit"
+)
 TOKEN_TTL_SECONDS = 7200
 # A replaced token stays valid this long; normal mode also renews a token this close to expiry.
 TOKEN_OVERLAP_SECONDS = 300
@@ -33,6 +35,13 @@ DEFAULT_TIMEOUT_DELAY_SECONDS = 10.0
 DEFAULT_RISKY_WORDS = {"赌博": 20006, "代开发票": 20008}
 MINIPROGRAM_STATES = ("developer", "trial", "formal")
 SUBSCRIBE_SEND_PATH = "/cgi-bin/message/subscribe/send"
+# Pages of the released mini-program: wxacode.getUnlimited with check_path refuses any other (41030).
+DEFAULT_PUBLISHED_PAGES = (
+    "pages/login/login", "pages/home/home", "pages/feed/feed", "pages/notice/detail", "pages/station/station",
+)
+WXACODE_ENV_VERSIONS = ("release", "trial", "develop")
+# What a scene may hold (at most 32 of them): WeChat's own list.
+WXACODE_SCENE_PATTERN = re.compile(r"^[0-9A-Za-z!#$&'()*+,/:;=?@\-._~]{1,32}$")
 
 ERRMSGS = {
     -1: "system error",
@@ -45,8 +54,10 @@ ERRMSGS = {
     40097: "invalid args",
     40125: "invalid appsecret",
     40163: "code been used",
+    40169: "invalid length for scene, or the data is not json string",
     41001: "access_token missing",
     41008: "missing code",
+    41030: "invalid page",
     42001: "access_token expired",
     43101: "user refuse to accept the msg",
     45009: "reach max api daily quota limit",
@@ -60,9 +71,11 @@ def create_standin_app(
     secret="demo_secret",  # noqa: S107 - the stand-in's demo credential, same as config's default
     risky_words=None,
     clock=time.time,
+    published_pages=DEFAULT_PUBLISHED_PAGES,
 ):
     """`clock` lets tests move time forward to expire codes and tokens."""
     state = _StandinState(appid, secret, DEFAULT_RISKY_WORDS if risky_words is None else risky_words, clock)
+    state.published_pages = frozenset(published_pages)
     app = Flask(__name__)
     app.extensions["wechat_standin"] = state
     simulated = functools.partial(_simulated, state)
@@ -131,16 +144,21 @@ def create_standin_app(
             },
         }
 
-    @app.post("/wxa/msg_sec_check")
-    @simulated("msg_sec_check")
-    def msg_sec_check():
-        body = request.get_json(silent=True)
+    def refusal(body):
+        """WeChat's answer to a body that is no JSON object or a call without a valid access token, else None."""
         if not isinstance(body, dict):
             return _error(47001)
         with state.lock:
             errcode = state.token_error(request.args.get("access_token"), state.clock())
-        if errcode:
-            return _error(errcode)
+        return _error(errcode) if errcode else None
+
+    @app.post("/wxa/msg_sec_check")
+    @simulated("msg_sec_check")
+    def msg_sec_check():
+        body = request.get_json(silent=True)
+        refused = refusal(body)
+        if refused:
+            return refused
         if not body.get("openid"):
             return _error(40003)
         content = body.get("content")
@@ -150,51 +168,45 @@ def create_standin_app(
         result = {"suggest": "pass", "label": 100} if label is None else {"suggest": "risky", "label": label}
         return {"errcode": 0, "errmsg": "ok", "result": result, "trace_id": secrets.token_hex(12)}
 
+    @app.post(SUBSCRIBE_SEND_PATH)
+    @simulated("subscribe_send")
+    def subscribe_send():
+        body = request.get_json(force=True, silent=True)  # WeChat reads the body whatever its Content-Type
+        if not isinstance(body, dict):
+            return _error(47001)
+        errcode, msgid = state.record_message(request.args.get("access_token"), body)
+        if errcode:
+            return _error(errcode)
+        return {"errcode": 0, "errmsg": "ok", "msgid": msgid}
+
+    @app.post("/wxa/getwxacodeunlimit")
+    @simulated("getwxacodeunlimit")
+    def getwxacodeunlimit():
+        body = request.get_json(silent=True)
+        refused = refusal(body)
+        if refused:
+            return refused
+        scene, page = body.get("scene"), body.get("page", "pages/index/index")
+        if not isinstance(scene, str) or not WXACODE_SCENE_PATTERN.match(scene):
+            return _error(40169)
+        if body.get("env_version", "release") not in WXACODE_ENV_VERSIONS:
+            return _error(40097)
+        width = body.get("width", 430)
+        if isinstance(width, bool) or not isinstance(width, int):
+            return _error(40097)
+        published = page in state.published_pages or body.get("check_path") is False
+        if not isinstance(page, str) or page.startswith("/") or "?" in page or not published:
+            return _error(41030)
+        # A real PNG of about the asked width (WeChat keeps it within 280..1280 px); its content says what
+        # the code would open, so tests can read it back.
+        code = segno.make(f"wxacode:{state.appid}:{page}?scene={scene}", error="m")
+        scale = max(1, min(1280, max(280, width)) // code.symbol_size(border=2)[0])
+        image = io.BytesIO()
+        code.save(image, kind="png", scale=scale, border=2)
+        return Response(image.getvalue(), mimetype="image/png")
+
     _add_control_endpoints(app, state)
-    app.wsgi_app = _with_fast_subscribe_send(state, app.wsgi_app)
     return app
-
-
-def _with_fast_subscribe_send(state, flask_wsgi_app):
-    """Serve subscribe/send as bare WSGI, the rest through Flask.
-
-    Load tests fan notifications out through this path. Flask's per-request machinery took about a
-    fifth of the dev server's throughput on it (measured), and the path needs none of that.
-    """
-
-    def wsgi_app(environ, start_response):
-        if environ.get("PATH_INFO") != SUBSCRIBE_SEND_PATH or environ["REQUEST_METHOD"] != "POST":
-            return flask_wsgi_app(environ, start_response)
-        status, body = _subscribe_send(state, environ)
-        if isinstance(body, dict):
-            content, content_type = json.dumps(body).encode(), "application/json"
-        else:
-            content, content_type = body.encode(), "text/plain; charset=utf-8"
-        start_response(
-            f"{status} {HTTPStatus(status).phrase}",
-            [("Content-Type", content_type), ("Content-Length", str(len(content)))],
-        )
-        return [content]
-
-    return wsgi_app
-
-
-def _subscribe_send(state, environ):
-    outcome = state.simulate("subscribe_send")
-    if outcome is not None:
-        return outcome
-    length = int(environ.get("CONTENT_LENGTH") or 0)
-    try:
-        body = json.loads(environ["wsgi.input"].read(length))
-    except ValueError:
-        body = None
-    if not isinstance(body, dict):
-        return 200, _error(47001)
-    token = parse_qs(environ.get("QUERY_STRING", "")).get("access_token", [None])[0]
-    errcode, msgid = state.record_message(token, body)
-    if errcode:
-        return 200, _error(errcode)
-    return 200, {"errcode": 0, "errmsg": "ok", "msgid": msgid}
 
 
 def _add_control_endpoints(app, state):

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from api.audit.models import AuditEntry
+from api.common.audit import AuditEntry
 from tests.support import assert_error_shape, make_user
 
 AUDIT = "/api/v1/audit"
@@ -24,7 +24,7 @@ def trail():
     entries = [
         AuditEntry.create(
             at=T0 + dt.timedelta(hours=n),
-            actor=actor,
+            actor_id=actor.id if actor else None,
             actor_role=actor.role if actor else None,
             action=action,
             target_type=target_type,

@@ -7,6 +7,7 @@ from flask import request_finished
 from api.common.pii import blind_index
 from api.deputies.models import Deputy
 from api.org.models import Delegation
+from tests import factories
 from tests.auth.helpers import TEST_PHONES
 
 _numbers = itertools.count(1)
@@ -43,6 +44,7 @@ def make_deputy(app):
     def make(name="王代表", phone=None, **attributes):
         n = next(_numbers)
         delegation, _ = Delegation.get_or_create(name="测试代表团")
+        attributes.setdefault("congress", factories.own_congress())
         return Deputy.create(
             code=f"D{n:05d}",
             name=name,

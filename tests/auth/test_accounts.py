@@ -3,9 +3,9 @@ import json
 
 import pytest
 
-from api.audit.models import AuditEntry
 from api.auth.models import User
 from api.auth.services import start_session
+from api.common.audit import AuditEntry
 from api.org.models import HandlingUnit, Station
 from tests.auth.helpers import bearer
 from tests.support import TEST_PASSWORD, assert_error_shape, make_user

@@ -7,9 +7,9 @@ import jwt
 import pytest
 import redis
 
-from api.audit.models import AuditEntry
-from api.auth import sessions
 from api.auth.models import AuthSession
+from api.common.audit import AuditEntry
+from api.common.identity import revocation
 from tests.auth.helpers import bearer
 from tests.support import TEST_PASSWORD, assert_error_shape, make_user
 
@@ -160,16 +160,16 @@ class _DeadPipeline:
 
 
 class _DeadRedis:
-    def pipeline(self):
+    def pipeline(self, transaction=True):
         return _DeadPipeline()
 
-    def exists(self, *keys):
+    def mget(self, *keys):
         raise redis.ConnectionError("redis is down")
 
 
 def test_sign_out_fails_with_503_when_the_revocation_cannot_be_published(client, signed_in, monkeypatch):
     _, tokens = signed_in
-    monkeypatch.setattr(sessions, "redis_store", _DeadRedis())
+    monkeypatch.setattr(revocation, "redis_store", _DeadRedis())
     headers = bearer(tokens["access_token"])
     assert_error_shape(client.post("/api/v1/auth/logout", headers=headers), 503)
     assert_error_shape(client.post("/api/v1/auth/logout-all", headers=headers), 503)

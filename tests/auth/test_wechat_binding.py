@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from api.audit.models import AuditEntry
 from api.auth.models import BindingCode, User
+from api.common.audit import AuditEntry
 from api.deputies.models import STATUS_ENDED
 from tests.auth.helpers import TEST_PHONES, bearer, wechat_login
 from tests.support import assert_error_shape, make_user

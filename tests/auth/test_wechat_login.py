@@ -55,7 +55,7 @@ def test_replayed_code_is_401(client, standin):
 
 
 def test_invalid_code_is_401_and_audited(client, standin):
-    from api.audit.models import AuditEntry
+    from api.common.audit import AuditEntry
 
     assert_error_shape(client.post(LOGIN, json={"code": "made-up-code"}), 401)
     entry = AuditEntry.get(AuditEntry.action == "auth.login_failed")

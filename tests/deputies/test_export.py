@@ -4,7 +4,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from api.audit.models import AuditEntry
+from api.common.audit import AuditEntry
 from api.deputies.models import Deputy
 from tests import factories
 from tests.deputies.helpers import HEADER, read_xlsx, upload

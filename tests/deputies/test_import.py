@@ -3,7 +3,7 @@ import io
 
 import pytest
 
-from api.audit.models import AuditEntry
+from api.common.audit import AuditEntry
 from api.deputies.models import Deputy, DeputyExpertise, DeputyGroupMember, DeputyStation
 from api.org.models import Delegation, DeputyGroup
 from tests import factories
@@ -18,6 +18,7 @@ def staff(login_as):
 
 @pytest.fixture
 def org(db):
+    factories.congress()
     factories.delegation(name="鼓楼区代表团")
     factories.group(name="鼓楼区第一代表小组")
     factories.station(name="东街代表联络站")

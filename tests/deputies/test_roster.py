@@ -1,6 +1,7 @@
 """The roster parser on its own: no database, no HTTP."""
 import pytest
 
+from api.common import spreadsheets
 from api.deputies import roster
 
 HEADER = ("代表编号", "姓名", "性别", "代表团")
@@ -91,7 +92,7 @@ def test_a_masked_phone_means_keep_the_one_on_record():
     [(None, None), ("  ", None), (17001.0, "17001"), (13900000001, "13900000001"), (True, "是"), (" 张伟 ", "张伟")],
 )
 def test_cell_text(value, text):
-    assert roster.cell_text(value) == text
+    assert spreadsheets.cell_text(value) == text
 
 
 def test_references_are_checked_against_known_names():
@@ -109,9 +110,3 @@ def test_references_are_checked_against_known_names():
     assert errors == {2: {"联络站": ["联络站不存在：东街站。"]}}
     assert to_create == {"delegation": {"鼓楼"}, "groups": {"二组"}}
 
-
-def test_csv_decoding_falls_back_to_gb18030():
-    text = "代表编号,姓名\r\nA1,张伟\r\n"
-    assert roster.read_csv(text.encode("gb18030"))[1] == ("A1", "张伟")
-    assert roster.read_csv(("\ufeff" + text).encode("utf-8"))[0] == ("代表编号", "姓名")
-    assert roster.read_csv("代表编号\t姓名\r\nA1\t张伟\r\n".encode())[1] == ("A1", "张伟")

@@ -10,7 +10,9 @@ from api.extensions import db
 def schema_of(database):
     """Tables → columns (name, nullability), indexes (columns, uniqueness) and foreign keys."""
     shape = {}
-    for table in sorted(t for t in database.get_tables() if t != "migratehistory"):
+    # search_fts*: the search index's FTS5 table and its shadow tables (SQLite only, migration 030) have no model.
+    tables = (t for t in database.get_tables() if t != "migratehistory" and not t.startswith("search_fts"))
+    for table in sorted(tables):
         columns = sorted((c.name, c.null) for c in database.get_columns(table))
         indexes = sorted((tuple(i.columns), i.unique) for i in database.get_indexes(table))
         fks = sorted((f.column, f.dest_table, f.dest_column) for f in database.get_foreign_keys(table))

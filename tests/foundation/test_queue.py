@@ -3,12 +3,14 @@ import datetime as dt
 import os
 import subprocess
 import sys
+import threading
 import time
 
 import redis
+from flask import current_app
 
 from api.common.db import utcnow
-from api.common.queue import run_pending
+from api.common.queue import app_task, run_pending, set_worker_app
 from api.extensions import huey, redis_store
 from api.jobs import services, tasks
 from api.jobs.models import OutboxJob
@@ -76,3 +78,36 @@ def test_queue_status_endpoint_is_for_admins(login_as):
     body = admin.get("/api/v1/jobs/status").get_json()
     assert body["pending"] == 1 and body["outbox_backlog"] == 0
     assert login_as("staff").get("/api/v1/jobs/status").status_code == 403
+
+
+def test_task_outside_an_app_context_needs_a_registered_app(app):
+    """Outside a request a task enters the app the factory registered; with none, it says so."""
+    ran_in = []
+
+    @app_task(huey)
+    def where_am_i():
+        ran_in.append(current_app.name)
+
+    def call_outside_context(registered):
+        set_worker_app(registered)
+        outcome = []
+        thread = threading.Thread(target=lambda: outcome.append(_try(where_am_i.call_local)))
+        thread.start()
+        thread.join()
+        return outcome[0]
+
+    try:
+        assert call_outside_context(app) is None
+        assert ran_in == [app.name]
+        error = call_outside_context(None)
+        assert isinstance(error, RuntimeError) and "no app is registered" in str(error)
+    finally:
+        set_worker_app(app)
+
+
+def _try(func):
+    try:
+        func()
+    except Exception as exc:  # noqa: BLE001 - the test inspects what the task raised
+        return exc
+    return None

@@ -1,8 +1,8 @@
 """Audience resolution: each selector, their union, grassroots, explicit lists, exclusions, left office."""
 import pytest
 
+from api.deputies.audience import deputy_ids_query
 from api.deputies.models import STATUS_ENDED
-from api.notices.audience import deputy_ids_query
 from api.notices.schemas import AudienceSchema, stored_audience
 from tests import factories
 from tests.notices.conftest import URL

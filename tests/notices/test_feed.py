@@ -48,7 +48,7 @@ def test_feed_items_are_small_and_say_what_the_phone_needs(me, publish_notice):
 
     notice = publish_notice(reply_slip=reply_slip())
     (item,) = me.get(FEED).get_json()
-    assert set(item) == {"id", "kind", "title", "published_at", "pinned", "read", "reply_required",
+    assert set(item) == {"id", "kind", "title", "published_at", "pinned", "read", "updated", "reply_required",
                          "reply_deadline", "my_reply"}
     assert item["id"] == notice["id"] and item["reply_required"] is True and item["read"] is False
 
@@ -171,3 +171,16 @@ def test_a_redis_that_forgot_the_lua_script_still_serves_the_cache(me, publish_n
     cold = me.get(FEED).get_data()
     redis_store.script_flush()
     assert me.get(FEED).get_data() == cold
+
+
+def test_the_feed_filters_by_kind_with_its_own_pages_and_cache(me, publish_notice):
+    publish_notice(title="会议一", kind="会议通知")
+    publish_notice(title="通报一", kind="情况通报")
+    publish_notice(title="会议二", kind="会议通知")
+    assert titles(me, kind="会议通知") == ["会议二", "会议一"]
+    assert titles(me) == ["会议二", "通报一", "会议一"]
+    response = me.get(FEED, query_string={"kind": "会议通知", "page_size": 1})
+    assert json.loads(response.headers["X-Pagination"])["total"] == 2
+    publish_notice(title="通报二", kind="情况通报")
+    assert titles(me, kind="情况通报") == ["通报二", "通报一"]  # a publish reaches the filtered pages too
+    assert "kind" in assert_error_shape(me.get(FEED, query_string={"kind": "通知"}), 422)["errors"]

@@ -122,6 +122,30 @@ def test_merge_data_only_for_letters_before_publishing(staff, create_notice, let
     assert_error_shape(staff.patch(f"{URL}/{letter['id']}", json={"body": "<p>新正文</p>"}), 409)
 
 
+def test_merge_values_never_become_links(staff, create_notice, people, as_deputy):
+    template = '<p>{{姓名}}：{{说明}}</p><p><a href="{{链接}}">详情</a></p>'
+    letter = create_notice(kind="一人一函", body=template, audience={"deputy_ids": [people[0].id]})
+    evil = '<a href="javascript:alert(document.cookie)">点我</a>'
+    rows = [{"代表编号": people[0].code, "说明": evil, "链接": "javascript:alert(document.cookie)"}]
+    assert put_rows(staff, letter, rows).status_code == 200
+    preview = staff.get(f"{URL}/{letter['id']}/letter-preview", query_string={"deputy_id": people[0].id}).get_json()
+    assert preview["body"].count("<a") == 1 and "&lt;a href=" in preview["body"]
+    assert staff.post(f"{URL}/{letter['id']}/publish").status_code == 200
+    body = as_deputy(people[0]).get(f"{URL}/feed/{letter['id']}").get_json()["body"]
+    assert "&lt;a href=" in body  # the value is there, as text
+    # The only link is the template's, and it lost the injected target.
+    assert body.count("<a") == 1 and '<a href="javascript' not in body
+    assert '<a rel="noopener noreferrer">详情</a>' in body
+
+
+def test_duplicate_detection_over_a_full_merge_sheet():
+    # 200k rows: the quadratic scan this replaced would not finish within the suite's time at all.
+    from api.notices.letters import duplicate_codes
+
+    codes = [f"D{n:06d}" for n in range(200_000)] + ["D000007", "D199999", "D000007"]
+    assert duplicate_codes(codes) == ["D000007", "D199999"]
+
+
 def json_text(body):
     import json
 

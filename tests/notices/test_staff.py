@@ -5,18 +5,28 @@ import io
 import openpyxl
 import pytest
 
+from api.auth.models import User
 from api.common.db import utcnow
 from api.notices.models import Notice
-from api.push.models import Delivery
+from api.push.models import Delivery, SubscriptionCredit
 from tests import factories
 from tests.notices.conftest import URL, reply_slip
 from tests.support import assert_error_shape
 
 
+def consents(deputy, template="reminder", credits=1):
+    """Bind the deputy's WeChat account; `credits` sends of `template` accepted (None: never asked)."""
+    user = User.create(role="deputy", display_name=deputy.name, deputy=deputy, openid=f"o-staff-{deputy.id}")
+    if credits is not None:
+        SubscriptionCredit.create(user=user, template=template, remaining=credits)
+
+
 @pytest.fixture
 def sent(publish_notice, as_deputy):
-    """A notice to three deputies, one of whom has read it."""
+    """A notice to three deputies, one of whom has read it; 王二 accepts reminders, 王三 never did."""
     people = [factories.deputy(name=name) for name in ("王一", "王二", "王三")]
+    consents(people[1], credits=5)
+    consents(people[2], credits=None)
     notice = publish_notice(reply_slip=reply_slip())
     reader = as_deputy(people[0])
     reader.get(f"{URL}/feed/{notice['id']}")
@@ -55,7 +65,11 @@ def test_remind_pushes_only_to_the_unread(staff, sent):
     notice, people = sent["notice"], sent["people"]
     response = staff.post(f"{URL}/{notice['id']}/remind")
     assert response.status_code == 200, response.get_json()
-    assert response.get_json() == {"reminder": 1, "queued": 2}
+    body = response.get_json()
+    assert {k: body[k] for k in ("reminder", "queued", "recipients", "will_send", "no_consent", "unbound")} == {
+        "reminder": 1, "queued": 2, "recipients": 2, "will_send": 1, "no_consent": 1, "unbound": 0,
+    }
+    assert "将向 1 位" in body["message"] and "1 位未订阅" in body["message"]
     reminded = Delivery.select().where(Delivery.source_id == notice["id"], Delivery.scope == "remind-1")
     assert {d.deputy_id for d in reminded} == {people[1].id, people[2].id}
     assert staff.get(f"{URL}/{notice['id']}").get_json()["reminder_count"] == 1
@@ -71,6 +85,24 @@ def test_remind_at_most_once_an_hour(staff, sent):
     second = staff.post(f"{URL}/{notice['id']}/remind")
     assert second.get_json()["reminder"] == 2
     assert Delivery.select().where(Delivery.scope == "remind-2").count() == 2
+
+
+def test_remind_with_nobody_consenting_says_nothing_will_be_sent(staff, publish_notice):
+    people = [factories.deputy() for _ in range(3)]
+    consents(people[0], credits=0)  # accepted once, already used up
+    consents(people[1], template="notice")  # consented to notices, not reminders
+    notice = publish_notice()
+    response = staff.post(f"{URL}/{notice['id']}/remind")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert (body["reminder"], body["queued"], body["will_send"], body["no_consent"], body["unbound"]) == (
+        None, 0, 0, 2, 1,
+    )
+    assert "不发送" in body["message"] and "2 位未在小程序中同意接收提醒消息" in body["message"]
+    assert Delivery.select().where(Delivery.scope.startswith("remind")).count() == 0
+    # Nothing was sent, so the hourly slot is still free.
+    assert staff.get(f"{URL}/{notice['id']}").get_json()["reminder_count"] == 0
+    assert staff.post(f"{URL}/{notice['id']}/remind").status_code == 200
 
 
 def test_no_reminder_when_everyone_has_read(staff, publish_notice, as_deputy):
@@ -91,7 +123,7 @@ def test_list_filters(staff, create_notice, publish_notice):
 
 
 def test_staff_writes_are_audited(staff, publish_notice):
-    from api.audit.models import AuditEntry
+    from api.common.audit import AuditEntry
 
     factories.deputy()
     notice = publish_notice()

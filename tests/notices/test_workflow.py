@@ -7,7 +7,8 @@ from api.common.db import utcnow
 from api.common.queue import run_pending
 from api.extensions import huey
 from api.notices import services, tasks
-from api.notices.models import TRANSITIONS, Notice, NoticeRecipient
+from api.notices.models import Notice, NoticeRecipient
+from api.notices.workflow import NOTICE_FLOW
 from api.push.models import CANCELLED, QUEUED, Delivery
 from tests import factories
 from tests.notices.conftest import URL
@@ -26,7 +27,7 @@ def test_transitions_table_is_the_whole_workflow():
         "published": {"withdrawn"},
         "withdrawn": set(),
     }
-    assert expected == TRANSITIONS
+    assert expected == NOTICE_FLOW.transitions()
 
 
 def test_publish_records_one_delivery_per_recipient_and_queues_the_sends(app, staff, create_notice):

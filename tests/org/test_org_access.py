@@ -19,7 +19,7 @@ def world(db):
     return SimpleNamespace(
         congress=factories.congress(),
         delegation=delegation,
-        group=factories.group(delegation=delegation.name),
+        group=factories.group(delegation=delegation),
         station=station,
         unit=factories.unit(),
         deputy=factories.deputy(delegation=delegation, stations=[station]),
@@ -105,3 +105,40 @@ def test_deputies_read_every_station_and_delegation(login_as, world):
     assert len(deputy.get(f"{ORG}/stations").get_json()) == 2
     assert len(deputy.get(f"{ORG}/delegations").get_json()) == 2
     assert deputy.get(f"{ORG}/stations/{world.spare_station.id}").status_code == 200
+
+
+# Issue 8, item 16: the deputies of a station the caller has no part in. Office staff see every
+# roster; station staff do not learn the station exists (404); a deputy sees only the colleagues
+# of the stations they serve at, so no deputy can assemble the whole roster station by station.
+OTHER_STATION_ROSTER = {
+    "admin": 200,
+    "staff": 200,
+    "station_staff": 404,
+    "unit_user": 403,
+    "deputy": 403,
+    "constituent": 403,
+    ANONYMOUS: 401,
+}
+
+
+@pytest.mark.parametrize("role", [*ROLES, ANONYMOUS])
+def test_permission_matrix_for_another_stations_deputies(client, login_as, world, role):
+    factories.deputy(stations=[world.spare_station])
+    response = caller(role, client, login_as, world).get(f"{ORG}/stations/{world.spare_station.id}/deputies")
+    expected = OTHER_STATION_ROSTER[role]
+    if expected == 200:
+        assert response.status_code == 200 and len(response.get_json()) == 1
+    else:
+        assert_error_shape(response, expected)
+
+
+def test_a_deputy_sees_the_colleagues_of_their_own_stations_only(login_as, world):
+    colleague = factories.deputy(stations=[world.station])
+    outsider = factories.deputy(stations=[world.spare_station])
+    deputy = login_as("deputy", deputy=world.deputy)
+    own = deputy.get(f"{ORG}/stations/{world.station.id}/deputies").get_json()
+    assert {row["id"] for row in own} == {world.deputy.id, colleague.id}
+    refused = assert_error_shape(deputy.get(f"{ORG}/stations/{world.spare_station.id}/deputies"), 403)
+    assert "本人" in refused["message"] and outsider.name not in str(refused)
+    # A deputy account without a deputy record serves at no station.
+    assert_error_shape(login_as("deputy").get(f"{ORG}/stations/{world.station.id}/deputies"), 403)

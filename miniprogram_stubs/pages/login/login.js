@@ -1,42 +1,88 @@
-// Sign in with WeChat; a deputy binds once with the invitation code from the office or their phone number.
-const { request } = require('../../utils/api');
+// Sign in with wx.login. A deputy goes straight to the home screen; a WeChat user not yet bound binds
+// once, with the code the office issued or with the phone number the roster holds.
+const { signIn, post } = require('../../utils/request');
+const session = require('../../utils/session');
 
-Page({
-  data: { bindingCode: '', me: null },
+const HOME = '/pages/home/home';
 
-  onLoad() {
-    wx.login({
-      success: ({ code }) =>
-        request('POST', '/auth/wechat/login', { code }).then((session) => {
-          wx.setStorageSync('session', session);
-          return this.loadMe();
-        }),
-    });
+Component({
+  data: {
+    status: 'loading', // loading | bind | signedOut | error
+    errorMessage: '',
+    bindingCode: '',
+    busy: false,
+    hint: '',
   },
+  methods: {
+    /** @param {Record<string, string>} [query] */
+    onLoad(query) {
+      if (query && query.signedOut) {
+        this.setData({ status: 'signedOut' });
+        return Promise.resolve();
+      }
+      return this.start();
+    },
 
-  loadMe() {
-    return request('GET', '/auth/me').then((me) => {
-      this.setData({ me });
-      if (me.role === 'deputy') wx.redirectTo({ url: '/pages/feed/feed' });
-    });
-  },
+    async start() {
+      this.setData({ status: 'loading' });
+      try {
+        const current = session.load() || (await signIn());
+        if (current.role === 'deputy') {
+          wx.switchTab({ url: HOME });
+          return;
+        }
+        this.setData({ status: 'bind' });
+      } catch (error) {
+        this.setData({ status: 'error', errorMessage: error.message });
+      }
+    },
 
-  onCodeInput(e) {
-    this.setData({ bindingCode: e.detail.value.trim() });
-  },
+    onRetry() {
+      session.clear();
+      return this.start();
+    },
 
-  bindWithCode() {
-    request('POST', '/auth/wechat/bind', { binding_code: this.data.bindingCode }).then(this.bound);
-  },
+    /** @param {any} e */
+    onCodeInput(e) {
+      this.setData({ bindingCode: e.detail.value.trim(), hint: '' });
+    },
 
-  // <button open-type="getPhoneNumber" bindgetphonenumber="bindWithPhone">
-  bindWithPhone(e) {
-    if (!e.detail.code) return;
-    request('POST', '/auth/wechat/bind', { phone_code: e.detail.code }).then(this.bound);
-  },
+    onBindWithCode() {
+      const code = this.data.bindingCode;
+      if (code.length < 4) {
+        this.setData({ hint: '请输入完整的邀请码。' });
+        return Promise.resolve();
+      }
+      return this.bind({ binding_code: code });
+    },
 
-  bound(session) {
-    wx.setStorageSync('session', session);
-    wx.redirectTo({ url: '/pages/feed/feed' });
+    /** @param {any} e */
+    onBindWithPhone(e) {
+      if (!e.detail || !e.detail.code) {
+        this.setData({ hint: '未获得手机号授权，也可以输入邀请码绑定。' });
+        return Promise.resolve();
+      }
+      return this.bind({ phone_code: e.detail.code });
+    },
+
+    /** @param {Record<string, string>} body */
+    async bind(body) {
+      this.setData({ busy: true, hint: '' });
+      try {
+        // Not idempotent: a binding code works once, so a lost answer is not sent again.
+        const pair = await post('/auth/wechat/bind', body, { idempotent: false, quiet: true });
+        session.save(pair);
+        wx.showToast({ title: '绑定成功', icon: 'success' });
+        wx.switchTab({ url: HOME });
+      } catch (error) {
+        this.setData({ hint: error.message });
+      } finally {
+        this.setData({ busy: false });
+      }
+    },
+
+    onPrivacy() {
+      wx.navigateTo({ url: '/pages/privacy/privacy' });
+    },
   },
 });

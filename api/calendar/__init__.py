@@ -1,0 +1,1 @@
+"""The working-day calendar: staff overrides of the built-in holiday arrangement."""

@@ -1,0 +1,327 @@
+"""The performance record (履职档案): a deputy's timeline and yearly figures, and the staff views over many deputies.
+
+Everything is read from the shared event table (api/common/events.py), never from the modules' own
+tables: each event carries its object's title in its payload. Events dated in the future (a reception
+day announced ahead) are not on the record until their time comes.
+"""
+import datetime as dt
+
+from peewee import SQL, Case, Value, fn
+
+from api.common import spreadsheets
+from api.common.db import UTCDateTimeField, utcnow
+from api.common.errors import Invalid, NotFound
+from api.common.events import PerformanceEvent, year_bounds
+from api.common.timezone import LOCAL_TZ
+from api.deputies.models import STATUS_SERVING, Deputy, DeputyGroupMember
+from api.extensions import db
+from api.org.models import Delegation, DeputyGroup
+from api.records import kinds
+
+# COUNT(*), not COUNT(id): the counts then need no column outside the (deputy_id, kind, occurred_at) index,
+# so PostgreSQL answers them with an index-only scan of the deputy's part of the index.
+COUNT_ALL = fn.COUNT(SQL("*"))
+YEARS_SHOWN = 5
+RECENT = 20
+DEFAULT_INACTIVE_DAYS = 180
+
+
+def this_year():
+    return utcnow().astimezone(LOCAL_TZ).year
+
+
+def check_year(year):
+    if year is not None and not 2000 <= year <= this_year() + 1:
+        raise Invalid(errors={"year": [f"年份须在 2000 至 {this_year() + 1} 之间。"]})
+    return year or this_year()
+
+
+def on_record():
+    """Only what has happened: the condition every read of the record carries."""
+    return PerformanceEvent.occurred_at <= utcnow()
+
+
+def deputy_brief(deputy_id):
+    row = (
+        Deputy.select(Deputy.id, Deputy.code, Deputy.name, Deputy.status, Delegation.name.alias("delegation"))
+        .join(Delegation)
+        .where(Deputy.id == deputy_id)
+        .dicts()
+        .first()
+    )
+    if row is None:
+        raise NotFound("代表不存在。")
+    return row
+
+
+def event_view(event):
+    payload = event.payload or {}
+    return {
+        "id": event.id,
+        "kind": event.kind,
+        "label": kinds.label(event.kind),
+        "section": kinds.section(event.kind),
+        "title": payload.get("title") or kinds.label(event.kind),
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "occurred_at": event.occurred_at,
+        "self_reported": bool(payload.get("self_reported")),
+        "details": {k: v for k, v in payload.items() if k not in ("title", "self_reported")},
+    }
+
+
+class Mapped:
+    """A query paginated in SQL (LIMIT/OFFSET plus one COUNT) whose rows are turned into views."""
+
+    def __init__(self, query, view):
+        self.query, self.view = query, view
+
+    def paginate(self, page, page_size):
+        return [self.view(row) for row in self.query.paginate(page, page_size)]
+
+    def order_by(self, *columns):
+        return self.query.order_by(*columns)
+
+    def __iter__(self):
+        return (self.view(row) for row in self.query)
+
+
+def timeline(deputy_id, args):
+    query = PerformanceEvent.select().where(PerformanceEvent.deputy_id == deputy_id, on_record())
+    if args.get("kinds"):
+        query = query.where(PerformanceEvent.kind.in_(args["kinds"]))
+    if args.get("year"):
+        start, end = year_bounds(check_year(args["year"]))
+        query = query.where(PerformanceEvent.occurred_at >= start, PerformanceEvent.occurred_at < end)
+    return Mapped(query.order_by(PerformanceEvent.occurred_at.desc(), PerformanceEvent.id.desc()), event_view)
+
+
+def figures_view(counts):
+    """{kind: n} → rows by kind (labelled, in the table's order) and per section, with the total."""
+    by_kind = [
+        {"kind": k, "label": kinds.label(k), "section": kinds.section(k), "count": counts[k]}
+        for k in kinds.ordered(counts)
+    ]
+    sections = {}
+    for row in by_kind:
+        sections[row["section"]] = sections.get(row["section"], 0) + row["count"]
+    order = [*kinds.SECTIONS, kinds.OTHER_SECTION]
+    return {
+        "total": sum(counts.values()),
+        "kinds": by_kind,
+        "sections": [{"section": s, "count": sections[s]} for s in order if s in sections],
+    }
+
+
+def yearly_figures(deputy_id, last_year, years=YEARS_SHOWN):
+    """{year: {kind: n}} for `years` years up to `last_year`, in one grouped query on the deputy's index."""
+    first_year = last_year - years + 1
+    start, _ = year_bounds(first_year)
+    _, end = year_bounds(last_year)
+    earlier = [(PerformanceEvent.occurred_at < year_bounds(y)[1], y) for y in range(first_year, last_year)]
+    bucket = Case(None, earlier, last_year) if earlier else Value(last_year)
+    rows = (
+        PerformanceEvent.select(bucket.alias("year"), PerformanceEvent.kind, COUNT_ALL)
+        .where(
+            PerformanceEvent.deputy_id == deputy_id,
+            PerformanceEvent.occurred_at >= start,
+            PerformanceEvent.occurred_at < end,
+            on_record(),
+        )
+        # By position: PostgreSQL does not see the CASE in GROUP BY as the one selected (its parameters differ).
+        .group_by(*([SQL("1")] if earlier else []), PerformanceEvent.kind)
+        .tuples()
+    )
+    result = {y: {} for y in range(first_year, last_year + 1)}
+    for year, kind, count in rows:
+        result[int(year)][kind] = count
+    return result
+
+
+def record_page(deputy_id, year=None):
+    """What a deputy's record page shows in one read: who, five years of figures by kind, the latest events."""
+    year = check_year(year)
+    per_year = yearly_figures(deputy_id, year)
+    recent = (
+        PerformanceEvent.select()
+        .where(PerformanceEvent.deputy_id == deputy_id, on_record())
+        .order_by(PerformanceEvent.occurred_at.desc(), PerformanceEvent.id.desc())
+        .limit(RECENT)
+    )
+    return {
+        "deputy": deputy_brief(deputy_id),
+        "year": year,
+        "figures": figures_view(per_year[year]),
+        "years": [{"year": y, **figures_view(per_year[y])} for y in sorted(per_year, reverse=True)],
+        "recent": [event_view(e) for e in recent],
+    }
+
+
+# --- many deputies: a group, a delegation, comparisons ---
+
+
+def members_query(delegation_id=None, group_id=None):
+    """Ids of the deputies a staff view covers (serving or not: a past year's record is still theirs)."""
+    query = Deputy.select(Deputy.id)
+    if delegation_id is not None:
+        if not Delegation.select().where(Delegation.id == delegation_id).exists():
+            raise NotFound("代表团不存在。")
+        query = query.where(Deputy.delegation == delegation_id)
+    if group_id is not None:
+        if not DeputyGroup.select().where(DeputyGroup.id == group_id).exists():
+            raise NotFound("代表小组不存在。")
+        query = query.where(Deputy.id.in_(DeputyGroupMember.select(DeputyGroupMember.deputy).where(
+            DeputyGroupMember.group == group_id)))
+    return query
+
+
+def counts_per_deputy(members, year):
+    """{deputy_id: {kind: n}} for one year: one grouped query, each member's part read on its index."""
+    start, end = year_bounds(year)
+    rows = (
+        PerformanceEvent.select(PerformanceEvent.deputy_id, PerformanceEvent.kind, COUNT_ALL)
+        .where(
+            PerformanceEvent.deputy_id.in_(members),
+            PerformanceEvent.occurred_at >= start,
+            PerformanceEvent.occurred_at < end,
+            on_record(),
+        )
+        .group_by(PerformanceEvent.deputy_id, PerformanceEvent.kind)
+    )
+    result = {}
+    # A delegation's year is tens of thousands of (deputy, kind, count) rows: read straight off the cursor,
+    # without building a peewee row for each (that was most of the time in the profile, bench/records.py).
+    for deputy_id, kind, count in db.execute(rows):
+        result.setdefault(deputy_id, {})[kind] = count
+    return result
+
+
+def group_figures(year, delegation_id=None, group_id=None):
+    """Yearly figures of every member (zeros included), the totals by kind and the average per deputy."""
+    year = check_year(year)
+    members = members_query(delegation_id, group_id)
+    per_deputy = counts_per_deputy(members, year)
+    people = (
+        Deputy.select(Deputy.id, Deputy.code, Deputy.name, Deputy.status, Delegation.name.alias("delegation"))
+        .join(Delegation)
+        .where(Deputy.id.in_(members))
+        .order_by(Deputy.code)
+        .dicts()
+    )
+    totals, rows = {}, []
+    for person in people:
+        counts = per_deputy.get(person["id"], {})
+        for kind, count in counts.items():
+            totals[kind] = totals.get(kind, 0) + count
+        rows.append({**person, "total": sum(counts.values()), "counts": counts})
+    figures = figures_view(totals)
+    size = len(rows)
+    return {
+        "year": year,
+        "deputies": size,
+        "active": sum(1 for r in rows if r["total"]),
+        "average": round(figures["total"] / size, 2) if size else 0,
+        **figures,
+        "members": rows,
+    }
+
+
+def comparison(year, by="delegation"):
+    """Delegations (or groups) side by side for one year: deputies, events, the average per deputy, by kind."""
+    year = check_year(year)
+    start, end = year_bounds(year)
+    if by == "group":
+        unit, names = DeputyGroupMember.group, DeputyGroup
+        base = DeputyGroupMember.select(DeputyGroupMember.group, DeputyGroupMember.deputy)
+        sizes = dict(DeputyGroupMember.select(DeputyGroupMember.group, fn.COUNT(DeputyGroupMember.id))
+                     .group_by(DeputyGroupMember.group).tuples())
+        join_on = PerformanceEvent.deputy_id == DeputyGroupMember.deputy
+    else:
+        unit, names = Deputy.delegation, Delegation
+        base = Deputy.select(Deputy.delegation, Deputy.id)
+        sizes = dict(Deputy.select(Deputy.delegation, fn.COUNT(Deputy.id)).group_by(Deputy.delegation).tuples())
+        join_on = PerformanceEvent.deputy_id == Deputy.id
+    rows = (
+        base.model.select(unit, PerformanceEvent.kind, COUNT_ALL,
+                          fn.COUNT(PerformanceEvent.deputy_id.distinct()))
+        .join(PerformanceEvent, on=join_on)
+        .where(PerformanceEvent.occurred_at >= start, PerformanceEvent.occurred_at < end, on_record())
+        .group_by(unit, PerformanceEvent.kind)
+        .tuples()
+    )
+    counts = {}
+    for unit_id, kind, count, _ in rows:
+        counts.setdefault(unit_id, {})[kind] = count
+    active_rows = (
+        base.model.select(unit, fn.COUNT(PerformanceEvent.deputy_id.distinct()))
+        .join(PerformanceEvent, on=join_on)
+        .where(PerformanceEvent.occurred_at >= start, PerformanceEvent.occurred_at < end, on_record())
+        .group_by(unit)
+        .tuples()
+    )
+    active = dict(active_rows)
+    result = []
+    for unit_id, name in names.select(names.id, names.name).order_by(names.name).tuples():
+        size = sizes.get(unit_id, 0)
+        if not size:
+            continue
+        figures = figures_view(counts.get(unit_id, {}))
+        result.append({
+            "id": unit_id, "name": name, "deputies": size, "active": active.get(unit_id, 0),
+            "average": round(figures["total"] / size, 2), **figures,
+        })
+    return {"year": year, "by": by, "rows": sorted(result, key=lambda r: -r["average"])}
+
+
+# --- attention to inactive deputies (001 §26) ---
+
+
+def inactive_query(days=None, delegation_id=None, group_id=None):
+    """Serving deputies with no recorded duty in the last `days` days (by code), with their last one if any."""
+    days = days or DEFAULT_INACTIVE_DAYS
+    now = utcnow()
+    since = now - dt.timedelta(days=days)
+    recent = PerformanceEvent.select(PerformanceEvent.id).where(
+        PerformanceEvent.deputy_id == Deputy.id,
+        PerformanceEvent.occurred_at >= since,
+        PerformanceEvent.occurred_at <= now,
+    )
+    last = (
+        PerformanceEvent.select(fn.MAX(PerformanceEvent.occurred_at))
+        .where(PerformanceEvent.deputy_id == Deputy.id, PerformanceEvent.occurred_at <= now)
+    )
+    members = members_query(delegation_id, group_id)
+    query = (
+        Deputy.select(Deputy.id, Deputy.code, Deputy.name, Delegation.name.alias("delegation"),
+                      last.alias("last_event_at"))
+        .join(Delegation)
+        .where(Deputy.status == STATUS_SERVING, Deputy.id.in_(members), ~fn.EXISTS(recent))
+        .order_by(Deputy.code)
+        .dicts()
+    )
+    return Mapped(query, _with_last_time)
+
+
+def _with_last_time(row):
+    # A subquery's value comes back raw (text on SQLite): read it as the column it is.
+    return {**row, "last_event_at": _TIME.python_value(row["last_event_at"])}
+
+
+_TIME = UTCDateTimeField()
+
+
+# --- Excel ---
+
+
+def export(year=None, delegation_id=None, group_id=None):
+    """One row per deputy in scope: the year's count of every kind, and the total (write_xlsx neutralises text)."""
+    report = group_figures(year, delegation_id, group_id)
+    present = kinds.ordered({k for m in report["members"] for k in m["counts"]})
+    header = ["代表编号", "姓名", "代表团", "状态", *[kinds.label(k) for k in present], "合计"]
+    rows = [header] + [
+        [m["code"], m["name"], m["delegation"], m["status"], *[m["counts"].get(k, 0) for k in present], m["total"]]
+        for m in report["members"]
+    ]
+    summary = [["年度", report["year"]], ["代表人数", report["deputies"]], ["有履职记录人数", report["active"]],
+               ["履职记录合计", report["total"]], ["人均", report["average"]]]
+    return spreadsheets.write_xlsx([(f"{report['year']}年履职统计", rows), ("汇总", summary)]), report["year"]
