@@ -86,12 +86,26 @@ async function measure(screen, render) {
   return { result, calls };
 }
 
-/** The office side, straight to the API as the demo staff account. */
-async function asStaff() {
+/**
+ * An office account's access token, signed in once per run and shared by every journey file through the
+ * instance folder. Password sign-ins are throttled per account and address, as in production, and every
+ * journey signs in from 127.0.0.1: signing in again for each story would trip the limit on a fast machine.
+ * @param {string} username
+ */
+async function officeToken(username) {
+  const file = path.join(context.instance, `token-${username}.json`);
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')).access_token;
   const { access_token: token } = await http.json('POST', api + '/auth/login', {
-    username: 'staff',
+    username,
     password: 'Deputyhub-demo-2026',
   });
+  fs.writeFileSync(file, JSON.stringify({ access_token: token }));
+  return token;
+}
+
+/** The office side, straight to the API as the demo staff account. */
+async function asStaff() {
+  const token = await officeToken('staff');
   return {
     bindingCode: async (deputyId) => (await http.json('POST', api + '/auth/binding-codes', { deputy_id: deputyId }, token)).code,
   };
@@ -103,10 +117,7 @@ async function asStaff() {
  * @param {string} username
  */
 async function asAccount(username) {
-  const { access_token: token } = await http.json('POST', api + '/auth/login', {
-    username,
-    password: 'Deputyhub-demo-2026',
-  });
+  const token = await officeToken(username);
   /** @param {string} method @param {string} path @param {any} [body] */
   const call = (method, path, body) => http.json(method, api + path, body === undefined ? null : body, token);
   return { token, call, me: await call('GET', '/auth/me') };
