@@ -2,6 +2,9 @@
 # The first interpreter that actually runs and is 3.10-3.12 (a pyenv shim may exist for a version that is not active).
 PYTHON ?= $(shell for p in python3.12 python3.11 python3.10 python3; do \
 	$$p -c 'import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
+# Some shells set PYTHONDONTWRITEBYTECODE: then every test process and every server a test starts compiles the
+# project (and pytest rewrites every test module) again. __pycache__ is ignored by git.
+unexport PYTHONDONTWRITEBYTECODE
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp

@@ -24,6 +24,32 @@ from api.common.redis import ensure_embedded_redis, stop_embedded_redis
 from tests.support import ApiClient, make_user, truncate_all
 
 IN_CI = os.environ.get("CI") == "true"
+MEMORY_DISK = "/dev/shm"
+_OWN_BASETEMP = pytest.StashKey[str]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+    """Test files (each test's database copy, instance folder, embedded Redis) go to a memory-backed folder when
+    the machine has one: on disk, waiting on the disk cost a fifth of the suite's time. An explicit --basetemp
+    wins; xdist workers get theirs from the controller."""
+    if config.option.basetemp or hasattr(config, "workerinput"):
+        return
+    if os.path.isdir(MEMORY_DISK) and os.access(MEMORY_DISK, os.W_OK):
+        config.option.basetemp = os.path.join(MEMORY_DISK, f"deputyhub-tests-{os.getpid()}")
+        config.stash[_OWN_BASETEMP] = config.option.basetemp
+
+
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto`: one worker more than the cores. The browser tests, the subprocess tests and the live servers
+    leave a worker waiting much of the time; on 2 cores, 3 workers ran the suite in 129 s where 2 took 165 s."""
+    return (os.cpu_count() or 1) + 1
+
+
+def pytest_unconfigure(config):
+    own = config.stash.get(_OWN_BASETEMP, None)
+    if own:
+        shutil.rmtree(own, ignore_errors=True)
 
 
 def worker_index():
@@ -143,6 +169,9 @@ def app(shared_app, tmp_path, database_template):
             if not db.is_closed():
                 db.close()
     finally:
+        if database_template.startswith("sqlite"):
+            for leftover in (copy, copy.with_name("test.db-wal"), copy.with_name("test.db-shm")):
+                leftover.unlink(missing_ok=True)  # 1.5 MB a test, kept by pytest until the next runs otherwise
         if hasattr(db.obj, "close_all"):
             db.obj.close_all()  # the PostgreSQL pool: no connection outlives its test
         for name, extension in app.extensions.items():

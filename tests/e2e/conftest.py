@@ -12,7 +12,6 @@ browser is the one that is tested. All e2e tests run on one xdist worker (one se
 """
 import contextlib
 import os
-from pathlib import Path
 
 import pytest
 
@@ -32,7 +31,6 @@ from tests.e2e.support import (
 
 IN_CI = os.environ.get("CI") == "true"
 ARTEFACTS = ROOT / "instance" / "e2e"
-HERE = Path(__file__).resolve().parent
 
 
 def missing_requirement():
@@ -49,12 +47,6 @@ def missing_requirement():
     if not os.path.exists(FONT_PATH):
         return "the CJK font is missing (apt-get install fonts-wqy-microhei; .ci/run installs it)"
     return None
-
-
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        if HERE in item.path.parents:
-            item.add_marker(pytest.mark.xdist_group("e2e"))
 
 
 @pytest.fixture(scope="session")

@@ -24,13 +24,15 @@ def test_first_registered_reason_wins_and_unguarded_models_pass():
     assert reason_in_use(Row()) == "仍被引用，不能删除。"
 
 
-def test_the_factory_registers_every_domains_guards_before_serving(tmp_path):
+def test_the_factory_registers_every_domains_guards_before_serving(tmp_path, redis_url):
     """In a fresh process, building the app (which imports every module) is enough: no request needed."""
     script = (
         "from api import create_app\n"
         "from api.common.references import guards_of\n"
         "from api.org.models import Congress, Delegation, DeputyGroup, HandlingUnit, Station\n"
-        f"create_app('testing', instance_path={str(tmp_path)!r}, DATABASE_URL='sqlite:///{tmp_path}/x.db')\n"
+        # The suite's Redis: without REDIS_URL the factory would start an embedded server and leave it running.
+        f"create_app('testing', instance_path={str(tmp_path)!r}, DATABASE_URL='sqlite:///{tmp_path}/x.db',"
+        f" REDIS_URL={redis_url!r})\n"
         "for model in (Congress, Delegation, DeputyGroup, Station, HandlingUnit):\n"
         "    print(model.__name__, *(g.__module__ for g in guards_of(model)))\n"
     )

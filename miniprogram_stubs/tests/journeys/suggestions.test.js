@@ -120,7 +120,8 @@ describe('a deputy suggestion from draft to a verified commitment', () => {
     expect(screenText(page)).toContain('已评价');
     const { calls } = await measure('我的建议：答复承诺', async () => {
       byText(page, '.tab', '答复承诺').dispatchEvent('tap');
-      await eventually(() => page.instance.data.tab === 'ledger' && page.instance.data.status === 'ready');
+      // Not the page's status: a reload keeps 'ready' while the ledger loads, so wait for the ledger itself.
+      await until(page, `已核实办结 ${PROMISE}`);
     });
     expect(paths(calls)).toEqual(['GET /suggestions/commitments?page_size=50']);
     expect(screenText(page)).toContain(`已核实办结 ${PROMISE}`);
