@@ -37,8 +37,9 @@ $(BENCH_STAMP): $(STAMP)
 	touch $(BENCH_STAMP)
 
 # make bench QUICK=1: short loads and small scripts (about 3 minutes instead of 10).
+# make bench MODULES=1: the modules' benches too, at their issues' scales (their seeding takes most of an hour).
 bench: $(BENCH_STAMP)
-	$(BIN)/python bench/run.py $(if $(QUICK),--quick)
+	$(BIN)/python bench/run.py $(if $(QUICK),--quick) $(if $(MODULES),--modules)
 
 # The staff console in a real browser (tests/e2e; `make test` runs them too when all is there): Playwright
 # drives Debian's chromium-headless-shell with fonts-wqy-microhei (apt-get; .ci/run installs both).

@@ -1,11 +1,12 @@
 """`make bench` (`make bench QUICK=1` for a short run): the API under load against a bare-Flask baseline.
 
-    .venv/bin/python bench/run.py [--quick] [--duration 15] [--users 32] [--database-url URL --redis-url URL]
+    .venv/bin/python bench/run.py [--quick] [--modules] [--duration 15] [--users 32]
+                                  [--database-url URL --redis-url URL]
 
-1. The bench scripts (roster import, notice publish, push delivery, similar-case lookup, constituent
-   feedback and learning on PostgreSQL: bench/feedback.py and bench/learning.py, which each need a
-   PostgreSQL and a Redis database of their own; the one search on SQLite and PostgreSQL: bench/search.py;
-   briefing page images: bench/pages.py) run first; their output streams.
+1. The bench scripts run first, their output streaming: roster import, notice publish, push delivery and
+   similar-case lookup; with --modules also the modules' benches at their issues' scales (constituent
+   feedback, suggestions, the one search, briefing page images, learning, the performance record: most need
+   a PostgreSQL and a Redis database of their own, and their seeding takes most of an hour).
 2. A fresh instance is seeded with 500 deputies, each with their own token (bench/seed_feed.py), 30
    notices published to all of them; each deputy's feed pages and unread count are read once.
 3. The baseline (bench/baseline_app.py) and deputyhub (wsgi:app) are served by the same gunicorn command
@@ -71,6 +72,10 @@ SCRIPTS = [
     ("bench/notices_publish.py", ["--large", "10000"]),
     ("bench/push_delivery.py", ["--large", "10000", "--baseline-sends", "5000"]),
     ("bench/similarity.py", ["--documents", "20000", "--lookups", "100"]),
+]
+# The modules' benches, at their issues' scales: seeding alone (1,000,000 cases, 100,000 suggestions, 50,000
+# documents, millions of events) takes most of an hour, so they run with --modules (make bench MODULES=1).
+MODULE_SCRIPTS = [
     ("bench/feedback.py", ["--quick"]),
     ("bench/suggestions.py", ["--quick"]),
     ("bench/search.py", ["--documents", "10000", "--queries", "100"]),
@@ -89,12 +94,14 @@ def main(argv=None):
     parser.add_argument("--database-url", default="", help="PostgreSQL: with --redis-url, DEPUTYHUB_ENV=production")
     parser.add_argument("--redis-url", default="")
     parser.add_argument("--no-scripts", action="store_true")
+    parser.add_argument("--modules", action="store_true", help="the modules' benches too (most of an hour)")
     args = parser.parse_args(argv)
     duration = args.duration or (5.0 if args.quick else 15.0)
     warmup = args.warmup if args.warmup is not None else (2.0 if args.quick else 3.0)
     RESULTS.mkdir(parents=True, exist_ok=True)
 
-    scripts = [] if args.no_scripts else [run_script(script, quick if args.quick else []) for script, quick in SCRIPTS]
+    chosen = [] if args.no_scripts else SCRIPTS + (MODULE_SCRIPTS if args.modules else [])
+    scripts = [run_script(script, quick if args.quick else []) for script, quick in chosen]
 
     results = {}
     with deputyhub_instance(args.database_url, args.redis_url) as env, \
@@ -235,7 +242,7 @@ def run_script(script, args):
     print(f"\n== {' '.join([script, *args])} ==", flush=True)
     started = time.monotonic()
     try:
-        code = subprocess.run([sys.executable, script, *args], cwd=REPO, timeout=900).returncode
+        code = subprocess.run([sys.executable, script, *args], cwd=REPO, timeout=3600).returncode
     except subprocess.TimeoutExpired:
         code = -1
     return {"script": " ".join([script, *args]), "exit": code, "seconds": round(time.monotonic() - started, 1)}

@@ -4,9 +4,11 @@ import logging
 import peewee
 from flask import jsonify, request
 from flask_smorest import abort
-from marshmallow import Schema, fields
+from marshmallow import fields
 from werkzeug import exceptions as http_errors
 from werkzeug.exceptions import HTTPException
+
+from api.common.schemas import SharedSchema
 
 log = logging.getLogger("deputyhub.errors")
 
@@ -99,7 +101,7 @@ def status_of(error):
     return next(status for kind, status in DOMAIN_STATUS if isinstance(error, kind))
 
 
-class ErrorSchema(Schema):
+class ErrorSchema(SharedSchema):
     code = fields.Integer(metadata={"description": "HTTP 状态码"})
     status = fields.String(metadata={"description": "状态名"})
     message = fields.String(metadata={"description": "面向用户的中文说明"})
