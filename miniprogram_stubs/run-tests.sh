@@ -29,17 +29,25 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-echo "== mini-program: tsc --noEmit (checkJs, miniprogram-api-typings) =="
-npx --no-install tsc --noEmit -p jsconfig.json
-echo "== mini-program: eslint =="
-npx --no-install eslint .
-echo "== mini-program: wxml lint =="
-node tests/wxml-lint.js
-echo "== mini-program: journeys against a live server =="
+# The static checks run beside the journeys (whose start-up is mostly the server's): their output follows.
+checks_log="$(mktemp)"
 results="$(mktemp)"
-trap 'rm -f "$results"' EXIT
+trap 'rm -f "$results" "$checks_log"' EXIT
+(
+  set -e
+  echo "== mini-program: tsc --noEmit (checkJs, miniprogram-api-typings) =="
+  npx --no-install tsc --noEmit -p jsconfig.json
+  echo "== mini-program: eslint =="
+  npx --no-install eslint .
+  echo "== mini-program: wxml lint =="
+  node tests/wxml-lint.js
+) >"$checks_log" 2>&1 &
+checks=$!
+echo "== mini-program: journeys against a live server =="
 status=0
 npx --no-install jest --runInBand --ci --json --outputFile="$results" || status=$?
 # One plain closing line, the same shape as pytest's, for whoever reads the end of the log.
 node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(`journeys: ${r.numPassedTests} passed, ${r.numFailedTests} failed`)' "$results" || true
+wait "$checks" || { status=$?; echo "mini-program: the static checks failed (below)"; }
+cat "$checks_log"
 exit "$status"
