@@ -179,12 +179,13 @@ def _publish_and_send(source_id, count, workers, standin):
         summary = services.summary("bench", source_id)
         db.close()  # the workers need the SQLite write lock more than this poll does
         rss_peak = max([rss_peak] + [_vm_kb(w.pid, "VmRSS") for w in workers])
-        if not summary["queued"] + summary["sending"]:
+        pending = summary["queued"] + summary["sending"] + summary["attempting"]  # attempting: sent, not yet recorded
+        if not pending:
             break
         if any(w.poll() is not None for w in workers):
             return failures + ["a worker exited"]
         if time.monotonic() > deadline:
-            return failures + [f"{summary['queued'] + summary['sending']} of {count} deliveries still pending"]
+            return failures + [f"{pending} of {count} deliveries still pending"]
         time.sleep(0.2)
     elapsed = time.perf_counter() - started
     worker_cpu = sum(_cpu_seconds(w.pid) for w in workers) - sum(cpu_before[0])

@@ -70,8 +70,8 @@ SUBJECTS = [
 SCRIPTS = [
     ("bench/roster_import.py", ["--rows", "1000", "--bad", "20"]),
     ("bench/notices_publish.py", ["--large", "10000"]),
-    ("bench/push_delivery.py", ["--large", "10000", "--baseline-sends", "5000"]),
-    ("bench/similarity.py", ["--documents", "20000", "--lookups", "100"]),
+    ("bench/push_delivery.py", ["--large", "5000", "--baseline-sends", "3000"]),
+    ("bench/similarity.py", ["--documents", "10000", "--lookups", "100"]),
 ]
 # The modules' benches, at their issues' scales: seeding alone (1,000,000 cases, 100,000 suggestions, 50,000
 # documents, millions of events) takes most of an hour, so they run with --modules (make bench MODULES=1).
