@@ -27,16 +27,9 @@ run: $(STAMP)
 	$(BIN)/deputyhub seed-demo --if-empty
 	$(BIN)/deputyhub serve
 
-# The mini-program's static checks and its journeys' database (migrated, demo data) are prepared beside pytest;
-# the journeys run after it, alone: they drive a live server with timeouts, and beside pytest one of them failed.
-NPM_OPTIONAL := $(if $(filter true,$(CI)),,--if-npm)
 test: $(STAMP)
-	@prepared=$$(mktemp -d /tmp/dhmp-XXXXXX); \
-	miniprogram_stubs/run-tests.sh --prepare "$$prepared" $(NPM_OPTIONAL) >"$$prepared/prepare.log" 2>&1 & preparing=$$!; \
-	status=0; $(BIN)/python -m pytest || status=$$?; \
-	wait $$preparing || true; \
-	JOURNEYS_PREPARED="$$prepared" miniprogram_stubs/run-tests.sh $(NPM_OPTIONAL) || status=$$?; \
-	rm -rf "$$prepared"; exit $$status
+	$(BIN)/python -m pytest
+	@miniprogram_stubs/run-tests.sh $(if $(filter true,$(CI)),,--if-npm)
 
 # The load generator (locust) and the profiler are installed for the benchmark only.
 $(BENCH_STAMP): $(STAMP)

@@ -4,28 +4,13 @@
 #
 #   miniprogram_stubs/run-tests.sh            CI: npm is required; a missing npm fails the run
 #   miniprogram_stubs/run-tests.sh --if-npm   make test: without npm, say so plainly and skip
-#   miniprogram_stubs/run-tests.sh --prepare DIR [--if-npm]
-#       npm ci, the static checks (their output and status kept in DIR) and the journeys' instance migrated and
-#       seeded in DIR/instance; a later run with JOURNEYS_PREPARED=DIR then only runs the journeys and prints the
-#       checks' output. make test prepares beside pytest.
 #
 # Needs the repository's .venv (make install): the journeys start its `deputyhub serve`.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-if_npm=""
-prepare=""
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --if-npm) if_npm=1 ;;
-    --prepare) prepare="$2"; shift ;;
-    *) echo "run-tests.sh: unknown argument $1" >&2; exit 2 ;;
-  esac
-  shift
-done
-
 if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
-  if [ -n "$if_npm" ]; then
+  if [ "${1:-}" = "--if-npm" ]; then
     echo "SKIPPED: mini-program checks and journeys (node/npm not installed; .ci/run runs them)"
     exit 0
   fi
@@ -44,7 +29,11 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-static_checks() {
+# The static checks run beside the journeys (whose start-up is mostly the server's): their output follows.
+checks_log="$(mktemp)"
+results="$(mktemp)"
+trap 'rm -f "$results" "$checks_log"' EXIT
+(
   set -e
   echo "== mini-program: tsc --noEmit (checkJs, miniprogram-api-typings) =="
   npx --no-install tsc --noEmit -p jsconfig.json
@@ -52,43 +41,13 @@ static_checks() {
   npx --no-install eslint .
   echo "== mini-program: wxml lint =="
   node tests/wxml-lint.js
-}
-
-if [ -n "$prepare" ]; then
-  checks_status=0
-  (static_checks) >"$prepare/checks.log" 2>&1 || checks_status=$?
-  echo "$checks_status" >"$prepare/checks.status"
-  mkdir -p "$prepare/instance"
-  node tests/setup/prepare.js "$prepare/instance"
-  exit 0
-fi
-
-results="$(mktemp)"
-trap 'rm -f "$results"' EXIT
-prepared="${JOURNEYS_PREPARED:-}"
-if [ -n "$prepared" ] && [ -f "$prepared/checks.status" ]; then
-  checks_log="$prepared/checks.log"
-  export JOURNEYS_PREPARED="$prepared/instance"
-  checks=""
-else
-  # The static checks run beside the journeys (whose start-up is mostly the server's): their output follows.
-  checks_log="$(mktemp)"
-  trap 'rm -f "$results" "$checks_log"' EXIT
-  (static_checks) >"$checks_log" 2>&1 &
-  checks=$!
-  unset JOURNEYS_PREPARED
-fi
+) >"$checks_log" 2>&1 &
+checks=$!
 echo "== mini-program: journeys against a live server =="
 status=0
 npx --no-install jest --runInBand --ci --json --outputFile="$results" || status=$?
 # One plain closing line, the same shape as pytest's, for whoever reads the end of the log.
 node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(`journeys: ${r.numPassedTests} passed, ${r.numFailedTests} failed`)' "$results" || true
-if [ -n "$checks" ]; then
-  checks_status=0
-  wait "$checks" || checks_status=$?
-else
-  checks_status="$(cat "$prepared/checks.status")"
-fi
-if [ "$checks_status" != 0 ]; then status="$checks_status"; echo "mini-program: the static checks failed (below)"; fi
+wait "$checks" || { status=$?; echo "mini-program: the static checks failed (below)"; }
 cat "$checks_log"
 exit "$status"

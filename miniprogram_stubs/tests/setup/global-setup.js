@@ -41,13 +41,13 @@ async function waitFor(url, log) {
   }
 }
 
-/**
- * The environment of every deputyhub command the journeys run on `instance`: the embedded defaults, whatever
- * the calling shell has; JOURNEYS_DATABASE_URL / JOURNEYS_REDIS_URL run the same journeys on PostgreSQL and a
- * Redis server (the database must be empty).
- * @param {string} instance @param {number} standinPort
- */
-function deputyhubEnv(instance, standinPort) {
+module.exports = async function globalSetup() {
+  if (!fs.existsSync(DEPUTYHUB)) {
+    throw new Error(`${DEPUTYHUB} is missing: run \`make install\` in the repository first`);
+  }
+  // Short: the embedded Redis puts its unix socket in here, and socket paths are limited to ~100 bytes.
+  const instance = fs.mkdtempSync(path.join(os.tmpdir(), 'dhmp-'));
+  const [apiPort, standinPort] = [await freePort(), await freePort()];
   const env = Object.assign({}, process.env, {
     DEPUTYHUB_INSTANCE: instance,
     DEPUTYHUB_ENV: 'development',
@@ -58,32 +58,12 @@ function deputyhubEnv(instance, standinPort) {
     LEARNING_HEARTBEAT_MIN_SECONDS: '1',
     LEARNING_COMPLETION_SHARE: '0.03',
   });
+  // The embedded defaults, whatever the calling shell has; JOURNEYS_DATABASE_URL / JOURNEYS_REDIS_URL
+  // run the same journeys on PostgreSQL and a Redis server (the database must be empty).
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   if (process.env.JOURNEYS_DATABASE_URL) env.DATABASE_URL = process.env.JOURNEYS_DATABASE_URL;
   if (process.env.JOURNEYS_REDIS_URL) env.REDIS_URL = process.env.JOURNEYS_REDIS_URL;
-  return env;
-}
-
-/** Migrates and seeds the demo data into `instance` (run-tests.sh --prepare does it ahead of time). */
-function prepareInstance(instance) {
-  const quiet = { env: deputyhubEnv(instance, 0), cwd: REPO, stdio: /** @type {any} */ (['ignore', 'ignore', 'pipe']) };
-  execFileSync(DEPUTYHUB, ['init'], quiet);
-  execFileSync(DEPUTYHUB, ['seed-demo'], quiet);
-  fs.writeFileSync(path.join(instance, 'prepared'), '');
-}
-
-module.exports = async function globalSetup() {
-  if (!fs.existsSync(DEPUTYHUB)) {
-    throw new Error(`${DEPUTYHUB} is missing: run \`make install\` in the repository first`);
-  }
-  // JOURNEYS_PREPARED: an instance `run-tests.sh --prepare` migrated and seeded while pytest ran (make test).
-  const prepared = process.env.JOURNEYS_PREPARED;
-  const ready = Boolean(prepared && fs.existsSync(path.join(prepared, 'prepared')));
-  // Short: the embedded Redis puts its unix socket in here, and socket paths are limited to ~100 bytes.
-  const instance = ready ? /** @type {string} */ (prepared) : fs.mkdtempSync(path.join(os.tmpdir(), 'dhmp-'));
-  const [apiPort, standinPort] = [await freePort(), await freePort()];
-  const env = deputyhubEnv(instance, standinPort);
   const origin = `http://127.0.0.1:${apiPort}`;
   const standin = `http://127.0.0.1:${standinPort}`;
   const log = path.join(instance, 'server.log');
@@ -91,7 +71,9 @@ module.exports = async function globalSetup() {
   fs.writeFileSync(path.join(instance, 'context.json'), JSON.stringify(context));
   process.env.MINI_JOURNEYS = path.join(instance, 'context.json');
   try {
-    if (!ready) prepareInstance(instance);
+    const quiet = { env, cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] };
+    execFileSync(DEPUTYHUB, ['init'], quiet);
+    execFileSync(DEPUTYHUB, ['seed-demo'], quiet);
     const out = fs.openSync(log, 'a');
     // `serve` also starts the stand-in on WECHAT_API_BASE's port; no queue worker: the journeys need none.
     globalThis.__DEPUTYHUB_SERVER__ = spawn(DEPUTYHUB, ['serve', '--port', String(apiPort), '--no-worker'], {
@@ -224,5 +206,3 @@ function samplePdf() {
       '3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n'
   );
 }
-
-module.exports.prepareInstance = prepareInstance;
