@@ -8,7 +8,8 @@ instance/e2e/<test>.png, also when the test fails).
 Without the `playwright` package (pip install -e '.[e2e]') or the browser and its CJK font
 (apt-get install chromium-headless-shell fonts-wqy-microhei) the tests skip and say why; with CI=true
 that is a failure. Never `playwright install`: its download host is out of reach, and the system
-browser is the one that is tested. All e2e tests run on one xdist worker (one server, one browser).
+browser is the one that is tested. The session fixtures are per xdist worker: each worker that runs e2e
+tests starts its own live server and browser.
 """
 import contextlib
 import os
