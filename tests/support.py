@@ -60,6 +60,18 @@ def truncate_all(db):
     db.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
 
 
+def create_and_publish(client, collection_url, body, publish=True):
+    """POST `body` to a collection (201), then, if asked, POST to the new item's /publish (200): its JSON."""
+    response = client.post(collection_url, json=body)
+    assert response.status_code == 201, response.get_json()
+    created = response.get_json()
+    if publish:
+        response = client.post(f"{collection_url}/{created['id']}/publish")
+        assert response.status_code == 200, response.get_json()
+        created = response.get_json()
+    return created
+
+
 def assert_error_shape(response, status):
     assert response.status_code == status, response.get_data(as_text=True)
     body = response.get_json()

@@ -5,6 +5,7 @@ import pytest
 
 from api.common.db import utcnow
 from tests import factories
+from tests.support import create_and_publish
 
 URL = "/api/v1/activities"
 
@@ -40,14 +41,7 @@ def make_activity(office):
 
     def make(deputies=None, publish=True, **fields):
         deputies = deputies if deputies is not None else [factories.deputy()]
-        created = office.post(URL, json=body(deputies, **fields))
-        assert created.status_code == 201, created.get_json()
-        activity = created.get_json()
-        if publish:
-            published = office.post(f"{URL}/{activity['id']}/publish")
-            assert published.status_code == 200, published.get_json()
-            activity = published.get_json()
-        return activity
+        return create_and_publish(office, URL, body(deputies, **fields), publish)
 
     return make
 

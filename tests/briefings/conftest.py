@@ -6,6 +6,7 @@ import pytest
 
 from api.common.db import utcnow
 from tests.briefings.pdfs import make_pdf
+from tests.support import create_and_publish
 
 URL = "/api/v1/briefings"
 
@@ -50,14 +51,7 @@ def meeting(staff):
         body = {"kind": "standing_committee", "title": "市人大常委会第二十次会议", "place": "常委会会议室",
                 "starts_at": iso(24), "ends_at": iso(30), "agenda": "审议预算调整方案",
                 "audience": audience or {"deputy_ids": list(deputy_ids)}, **fields}
-        response = staff.post(f"{URL}/meetings", json=body)
-        assert response.status_code == 201, response.get_json()
-        created = response.get_json()
-        if publish:
-            response = staff.post(f"{URL}/meetings/{created['id']}/publish")
-            assert response.status_code == 200, response.get_json()
-            created = response.get_json()
-        return created
+        return create_and_publish(staff, f"{URL}/meetings", body, publish)
 
     return create
 
@@ -70,13 +64,6 @@ def paper(staff, upload):
         body = {"title": "关于2026年预算调整方案的说明", "description": "预算调整的主要内容", "category": "会议资料",
                 "confidentiality": "confidential", "audience": {"meeting_attendees": True},
                 "file_id": upload(pages, text), **fields}
-        response = staff.post(f"{URL}/papers", json=body)
-        assert response.status_code == 201, response.get_json()
-        created = response.get_json()
-        if publish:
-            response = staff.post(f"{URL}/papers/{created['id']}/publish")
-            assert response.status_code == 200, response.get_json()
-            created = response.get_json()
-        return created
+        return create_and_publish(staff, f"{URL}/papers", body, publish)
 
     return create

@@ -2,6 +2,7 @@
 import pytest
 
 from tests import factories
+from tests.support import create_and_publish
 
 URL = "/api/v1/materials"
 
@@ -32,14 +33,7 @@ def article(**fields):
 @pytest.fixture
 def create_material(staff):
     def create(publish=True, **fields):
-        response = staff.post(f"{URL}/items", json=article(**fields))
-        assert response.status_code == 201, response.get_json()
-        material = response.get_json()
-        if publish:
-            response = staff.post(f"{URL}/items/{material['id']}/publish")
-            assert response.status_code == 200, response.get_json()
-            material = response.get_json()
-        return material
+        return create_and_publish(staff, f"{URL}/items", article(**fields), publish)
 
     return create
 
@@ -53,14 +47,7 @@ def create_course(staff, create_material):
         body = {"title": "新任代表履职学习", "category": "履职知识", "audience": {"all": True},
                 "lessons": [{"title": f"第{i}课", "material_id": m["id"]} for i, m in enumerate(materials, 1)],
                 **fields}
-        response = staff.post(f"{URL}/courses", json=body)
-        assert response.status_code == 201, response.get_json()
-        course = response.get_json()
-        if publish:
-            response = staff.post(f"{URL}/courses/{course['id']}/publish")
-            assert response.status_code == 200, response.get_json()
-            course = response.get_json()
-        return course
+        return create_and_publish(staff, f"{URL}/courses", body, publish)
 
     return create
 
