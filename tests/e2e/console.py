@@ -1,6 +1,8 @@
 """Steps every console journey takes, written the way a person does them: through labels and buttons.
 
 Test modules import Playwright's `expect` from here, so that they still import without the e2e extra."""
+import re
+
 try:
     from playwright.sync_api import expect
 except ImportError:  # a clone without the e2e extra: the fixtures skip (or fail under CI) and say why
@@ -26,3 +28,11 @@ def open_menu(page, label):
     link.click()
     page.wait_for_url(f"**{href}", wait_until="load")
     expect(page.get_by_role("heading", level=1)).to_have_text(label)
+
+
+def search_for(page, text):
+    """Search a list screen for `text` and wait for htmx to swap the results in and push the address: a row
+    clicked before that would start a navigation the address push then cancels."""
+    page.get_by_test_id("filter-q").fill(text)
+    page.get_by_test_id("filter-q").press("Enter")
+    expect(page).to_have_url(re.compile(rf"[?&]q={re.escape(text)}(&|$)"))

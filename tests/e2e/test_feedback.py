@@ -6,7 +6,7 @@ import datetime as dt
 import re
 import secrets
 
-from tests.e2e.console import expect, open_menu
+from tests.e2e.console import expect, open_menu, search_for
 from tests.e2e.feedback_support import console_page, constituent, draft_key, open_account, submit
 from tests.e2e.support import Api
 
@@ -45,8 +45,7 @@ def test_a_case_submitted_routed_answered_closed_then_rated_unsatisfied_reopens(
     staff.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
     open_menu(staff, "群众意见")
     expect(staff.get_by_test_id("case-count-submitted")).to_have_text("待受理 1")
-    staff.get_by_test_id("filter-q").fill(marker)
-    staff.get_by_test_id("filter-q").press("Enter")
+    search_for(staff, marker)
     row = staff.get_by_test_id("case-row")
     expect(row).to_have_count(1)
     expect(row).to_contain_text(code)

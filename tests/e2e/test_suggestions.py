@@ -4,7 +4,7 @@ a lead unit; the unit acknowledges it in 建议待办 and answers B with a commi
 answer; the unit reports the commitment met in 答复承诺台账 and staff verify it there."""
 import secrets
 
-from tests.e2e.console import expect, open_menu
+from tests.e2e.console import expect, open_menu, search_for
 from tests.e2e.feedback_support import console_page, open_account
 from tests.e2e.support import Api
 
@@ -42,8 +42,7 @@ def test_a_suggestion_written_assigned_answered_b_rated_and_its_commitment_verif
                                     "display_name": live_server.accounts["staff"]["display_name"]})
     staff.on("dialog", lambda dialog: dialog.accept())
     open_menu(staff, "代表建议")
-    staff.get_by_test_id("filter-q").fill(marker)
-    staff.get_by_test_id("filter-q").press("Enter")
+    search_for(staff, marker)
     row = staff.get_by_test_id("suggestion-row")
     expect(row).to_have_count(1)
     expect(row.get_by_test_id("row-abstract")).to_contain_text("简化加装电梯审批流程")
