@@ -56,10 +56,15 @@ class Page:
         return f"{request.path}?{urlencode({**args, 'page': number})}"
 
 
+def page_number():
+    """The page asked for in the query string; the first for anything that is not a page number."""
+    number = request.args.get("page", "1")
+    return int(number) if number.isdigit() and 0 < int(number) < 100000 else 1
+
+
 def paged(query, size=PAGE_SIZE):
     """One page of `query` (a peewee query, or a wrapper with paginate/order_by like the API pages), in SQL."""
-    number = request.args.get("page", "1")
-    number = int(number) if number.isdigit() and 0 < int(number) < 100000 else 1
+    number = page_number()
     total = query.order_by().count()
     return Page(list(query.paginate(number, size)), number, size, total)
 

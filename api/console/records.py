@@ -11,7 +11,7 @@ from api.common.errors import Invalid
 from api.common.spreadsheets import XLSX_TYPE
 from api.console.blueprint import page
 from api.console.forms import done, load, optional_int, text
-from api.console.listing import filters, paged
+from api.console.listing import Page, filters, page_number, paged
 from api.console.session import requires
 from api.deputies import audience as audiences
 from api.records import claims, document, reportback, services
@@ -24,6 +24,7 @@ from api.records.schemas import (
 )
 
 READ = "records:read"
+MEMBERS_PER_PAGE = 100
 
 
 def scope_choices():
@@ -38,12 +39,16 @@ class Records(MethodView):
     def get(self):
         """年度履职统计（全体、代表团或代表小组）与各代表团比较"""
         args = filters(ScopeQuerySchema())
+        figures = services.group_figures(args.get("year"), args.get("delegation_id"), args.get("group_id"),
+                                         page_number(), MEMBERS_PER_PAGE)
+        members = Page(figures["members"], figures["page"], MEMBERS_PER_PAGE, figures["deputies"])
+        if request.headers.get("HX-Request"):  # another page of members
+            return render_template("console/records/_members.html", figures=figures, members=members)
         compare = filters(ComparisonQuerySchema()) if "by" in request.args else {"year": args.get("year"),
                                                                                  "by": "delegation"}
         kept = {k: v for k, v in request.args.items() if k in ("year", "delegation_id", "group_id") and v}
         return render_template(
-            "console/records/overview.html", args=args, figures=services.group_figures(
-                args.get("year"), args.get("delegation_id"), args.get("group_id")),
+            "console/records/overview.html", args=args, figures=figures, members=members,
             comparison=services.comparison(compare.get("year") or args.get("year"), compare["by"]),
             choices=scope_choices(), export_url=url_for("console.records_export", **kept),
         )

@@ -18,6 +18,7 @@ from api.records.schemas import (
     ComparisonQuerySchema,
     ComparisonSchema,
     DocumentUploadSchema,
+    FiguresQuerySchema,
     GroupFiguresSchema,
     HeldSchema,
     InactiveDeputySchema,
@@ -197,12 +198,13 @@ class DeputyTimeline(MethodView):
 @blp.route("/figures")
 class Figures(MethodView):
     @blp.requires("records:read")
-    @blp.arguments(ScopeQuerySchema, location="query")
+    @blp.arguments(FiguresQuerySchema, location="query")
     @blp.response(200, GroupFiguresSchema)
     @blp.errors(404, 422)
     def get(self, args):
-        """年度履职统计：全体、某代表团或某代表小组，逐人列出并汇总"""
-        return services.group_figures(args.get("year"), args.get("delegation_id"), args.get("group_id"))
+        """年度履职统计：全体、某代表团或某代表小组的汇总，逐人名单分页"""
+        return services.group_figures(args.get("year"), args.get("delegation_id"), args.get("group_id"),
+                                      args["page"], args["page_size"])
 
 
 @blp.route("/comparison")

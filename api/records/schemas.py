@@ -30,6 +30,11 @@ class ScopeQuerySchema(QuerySchema):
     group_id = Id(load_default=None, metadata={"description": "代表小组"})
 
 
+class FiguresQuerySchema(ScopeQuerySchema):
+    page = BoundedInteger(load_default=1, minimum=1, maximum=10_000, metadata={"description": "逐人名单的页码"})
+    page_size = BoundedInteger(load_default=50, minimum=1, maximum=200, metadata={"description": "每页人数"})
+
+
 class ComparisonQuerySchema(QuerySchema):
     year = year_field()
     by = fields.String(load_default="delegation", validate=validate.OneOf(["delegation", "group"]),
@@ -111,7 +116,10 @@ class GroupFiguresSchema(RecordFiguresSchema):
     deputies = fields.Integer(dump_only=True)
     active = fields.Integer(dump_only=True, metadata={"description": "有履职记录的代表人数"})
     average = fields.Float(dump_only=True, metadata={"description": "人均履职次数"})
-    members = fields.List(fields.Nested(MemberFiguresSchema), dump_only=True)
+    page = fields.Integer(dump_only=True)
+    page_size = fields.Integer(dump_only=True)
+    members = fields.List(fields.Nested(MemberFiguresSchema), dump_only=True,
+                          metadata={"description": "本页代表（按代表编号），共 deputies 人"})
 
 
 class ComparisonRowSchema(RecordFiguresSchema):

@@ -1,26 +1,22 @@
 """The performance record (履职档案): a deputy's timeline and yearly figures, and the staff views over many deputies.
 
-Everything is read from the shared event table (api/common/events.py), never from the modules' own
-tables: each event carries its object's title in its payload. Events dated in the future (a reception
-day announced ahead) are not on the record until their time comes.
+Everything is read from the shared event table (api/common/events.py) and the counts the database keeps
+beside it, never from the modules' own tables: each event carries its object's title in its payload.
+Events dated in the future (a reception day announced ahead) are not on the record until their time comes.
 """
 import datetime as dt
 
-from peewee import SQL, Case, Value, fn
+from peewee import fn
 
-from api.common import spreadsheets
+from api.common import events, spreadsheets
 from api.common.db import UTCDateTimeField, utcnow
 from api.common.errors import Invalid, NotFound
 from api.common.events import PerformanceEvent, year_bounds
 from api.common.timezone import LOCAL_TZ
 from api.deputies.models import STATUS_SERVING, Deputy, DeputyGroupMember
-from api.extensions import db
 from api.org.models import Delegation, DeputyGroup
 from api.records import kinds
 
-# COUNT(*), not COUNT(id): the counts then need no column outside the (deputy_id, kind, occurred_at) index,
-# so PostgreSQL answers them with an index-only scan of the deputy's part of the index.
-COUNT_ALL = fn.COUNT(SQL("*"))
 YEARS_SHOWN = 5
 RECENT = 20
 DEFAULT_INACTIVE_DAYS = 180
@@ -114,28 +110,10 @@ def figures_view(counts):
 
 
 def yearly_figures(deputy_id, last_year, years=YEARS_SHOWN):
-    """{year: {kind: n}} for `years` years up to `last_year`, in one grouped query on the deputy's index."""
+    """{year: {kind: n}} for `years` years up to `last_year`, from the kept counts."""
     first_year = last_year - years + 1
-    start, _ = year_bounds(first_year)
-    _, end = year_bounds(last_year)
-    earlier = [(PerformanceEvent.occurred_at < year_bounds(y)[1], y) for y in range(first_year, last_year)]
-    bucket = Case(None, earlier, last_year) if earlier else Value(last_year)
-    rows = (
-        PerformanceEvent.select(bucket.alias("year"), PerformanceEvent.kind, COUNT_ALL)
-        .where(
-            PerformanceEvent.deputy_id == deputy_id,
-            PerformanceEvent.occurred_at >= start,
-            PerformanceEvent.occurred_at < end,
-            on_record(),
-        )
-        # By position: PostgreSQL does not see the CASE in GROUP BY as the one selected (its parameters differ).
-        .group_by(*([SQL("1")] if earlier else []), PerformanceEvent.kind)
-        .tuples()
-    )
-    result = {y: {} for y in range(first_year, last_year + 1)}
-    for year, kind, count in rows:
-        result[int(year)][kind] = count
-    return result
+    counted = events.counts_by_deputy([deputy_id], first_year, last_year, utcnow()).get(deputy_id, {})
+    return {y: counted.get(y, {}) for y in range(first_year, last_year + 1)}
 
 
 def record_page(deputy_id, year=None):
@@ -175,53 +153,38 @@ def members_query(delegation_id=None, group_id=None):
     return query
 
 
-def counts_per_deputy(members, year):
-    """{deputy_id: {kind: n}} for one year: one grouped query, each member's part read on its index."""
-    start, end = year_bounds(year)
-    rows = (
-        PerformanceEvent.select(PerformanceEvent.deputy_id, PerformanceEvent.kind, COUNT_ALL)
-        .where(
-            PerformanceEvent.deputy_id.in_(members),
-            PerformanceEvent.occurred_at >= start,
-            PerformanceEvent.occurred_at < end,
-            on_record(),
-        )
-        .group_by(PerformanceEvent.deputy_id, PerformanceEvent.kind)
-    )
-    result = {}
-    # A delegation's year is tens of thousands of (deputy, kind, count) rows: read straight off the cursor,
-    # without building a peewee row for each (that was most of the time in the profile, bench/records.py).
-    for deputy_id, kind, count in db.execute(rows):
-        result.setdefault(deputy_id, {})[kind] = count
-    return result
-
-
-def group_figures(year, delegation_id=None, group_id=None):
-    """Yearly figures of every member (zeros included), the totals by kind and the average per deputy."""
+def group_figures(year, delegation_id=None, group_id=None, page=None, page_size=None):
+    """Yearly totals by kind and the average per deputy, with the members' own figures (zeros included):
+    one page of them (by code), or all of them when no page is asked for (the Excel export)."""
     year = check_year(year)
+    now = utcnow()
     members = members_query(delegation_id, group_id)
-    per_deputy = counts_per_deputy(members, year)
+    totals, active = events.totals(members, year, now)
     people = (
         Deputy.select(Deputy.id, Deputy.code, Deputy.name, Deputy.status, Delegation.name.alias("delegation"))
         .join(Delegation)
         .where(Deputy.id.in_(members))
         .order_by(Deputy.code)
-        .dicts()
     )
-    totals, rows = {}, []
+    if page is not None:
+        people = people.paginate(page, page_size)
+    people = list(people.dicts())
+    # A page's members by their ids; everyone (the export) by the scope's own subquery, whatever its size.
+    counted = events.counts_by_deputy([p["id"] for p in people] if page is not None else members, year, year, now)
+    rows = []
     for person in people:
-        counts = per_deputy.get(person["id"], {})
-        for kind, count in counts.items():
-            totals[kind] = totals.get(kind, 0) + count
+        counts = counted.get(person["id"], {}).get(year, {})
         rows.append({**person, "total": sum(counts.values()), "counts": counts})
     figures = figures_view(totals)
-    size = len(rows)
+    size = members.count() if page is not None else len(rows)
     return {
         "year": year,
         "deputies": size,
-        "active": sum(1 for r in rows if r["total"]),
+        "active": active,
         "average": round(figures["total"] / size, 2) if size else 0,
         **figures,
+        "page": page or 1,
+        "page_size": page_size or size,
         "members": rows,
     }
 
@@ -229,48 +192,55 @@ def group_figures(year, delegation_id=None, group_id=None):
 def comparison(year, by="delegation"):
     """Delegations (or groups) side by side for one year: deputies, events, the average per deputy, by kind."""
     year = check_year(year)
-    start, end = year_bounds(year)
+    now = utcnow()
+    Count = events.PerformanceCount
     if by == "group":
-        unit, names = DeputyGroupMember.group, DeputyGroup
-        base = DeputyGroupMember.select(DeputyGroupMember.group, DeputyGroupMember.deputy)
+        unit, deputy, names = DeputyGroupMember.group, DeputyGroupMember.deputy, DeputyGroup
         sizes = dict(DeputyGroupMember.select(DeputyGroupMember.group, fn.COUNT(DeputyGroupMember.id))
                      .group_by(DeputyGroupMember.group).tuples())
-        join_on = PerformanceEvent.deputy_id == DeputyGroupMember.deputy
     else:
-        unit, names = Deputy.delegation, Delegation
-        base = Deputy.select(Deputy.delegation, Deputy.id)
+        unit, deputy, names = Deputy.delegation, Deputy.id, Delegation
         sizes = dict(Deputy.select(Deputy.delegation, fn.COUNT(Deputy.id)).group_by(Deputy.delegation).tuples())
-        join_on = PerformanceEvent.deputy_id == Deputy.id
-    rows = (
-        base.model.select(unit, PerformanceEvent.kind, COUNT_ALL,
-                          fn.COUNT(PerformanceEvent.deputy_id.distinct()))
-        .join(PerformanceEvent, on=join_on)
-        .where(PerformanceEvent.occurred_at >= start, PerformanceEvent.occurred_at < end, on_record())
-        .group_by(unit, PerformanceEvent.kind)
-        .tuples()
-    )
+
+    def counted(*columns):
+        return (unit.model.select(unit, *columns).join(Count, on=Count.deputy_id == deputy)
+                .where(Count.year == year, Count.n > 0))
+
     counts = {}
-    for unit_id, kind, count, _ in rows:
-        counts.setdefault(unit_id, {})[kind] = count
-    active_rows = (
-        base.model.select(unit, fn.COUNT(PerformanceEvent.deputy_id.distinct()))
-        .join(PerformanceEvent, on=join_on)
-        .where(PerformanceEvent.occurred_at >= start, PerformanceEvent.occurred_at < end, on_record())
-        .group_by(unit)
-        .tuples()
-    )
-    active = dict(active_rows)
+    for unit_id, kind, n in counted(Count.kind, fn.SUM(Count.n)).group_by(unit, Count.kind).tuples():
+        counts.setdefault(unit_id, {})[kind] = n
+    active = dict(counted(fn.COUNT(Count.deputy_id.distinct())).group_by(unit).tuples())
+    _leave_out_ahead(year, now, unit, deputy, counts, active)
     result = []
     for unit_id, name in names.select(names.id, names.name).order_by(names.name).tuples():
         size = sizes.get(unit_id, 0)
         if not size:
             continue
-        figures = figures_view(counts.get(unit_id, {}))
+        figures = figures_view({k: n for k, n in counts.get(unit_id, {}).items() if n > 0})
         result.append({
             "id": unit_id, "name": name, "deputies": size, "active": active.get(unit_id, 0),
             "average": round(figures["total"] / size, 2), **figures,
         })
     return {"year": year, "by": by, "rows": sorted(result, key=lambda r: -r["average"])}
+
+
+def _leave_out_ahead(year, now, unit, deputy, counts, active):
+    """Take out of each unit's counts the events still ahead (few: reception days announced in advance)."""
+    ahead = events.ahead(None, year, year, now)
+    if not ahead:
+        return
+    waiting = {deputy_id for deputy_id, _, _ in ahead}
+    units_of = {}
+    for unit_id, deputy_id in unit.model.select(unit, deputy).where(deputy.in_(waiting)).tuples():
+        units_of.setdefault(deputy_id, []).append(unit_id)
+    for deputy_id, _, kind in ahead:
+        for unit_id in units_of.get(deputy_id, []):
+            counts[unit_id][kind] -= 1
+    remaining = events.counts_by_deputy(list(waiting), year, year, now)
+    for deputy_id in waiting:
+        if not remaining.get(deputy_id, {}).get(year):
+            for unit_id in units_of.get(deputy_id, []):
+                active[unit_id] -= 1
 
 
 # --- attention to inactive deputies (001 §26) ---

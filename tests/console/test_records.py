@@ -28,6 +28,22 @@ def test_figures_comparison_deputy_record_and_export(console_as):
     assert idle.id
 
 
+def test_a_large_delegation_lists_its_members_a_page_at_a_time(console_as, monkeypatch):
+    import api.console.records as screens
+
+    monkeypatch.setattr(screens, "MEMBERS_PER_PAGE", 2)
+    client = console_as("staff")
+    delegation = factories.delegation(name="仓山区代表团")
+    for n in range(3):
+        factories.deputy(delegation=delegation, code=f"C{n:03d}", name=f"仓山代表{n}")
+    query = {"year": 2025, "delegation_id": delegation.id}
+    first = client.get("/console/records", query_string=query).get_data(as_text=True)
+    assert first.count('data-testid="member-row"') == 2 and "共 3 条 · 第 1/2 页" in first and "仓山代表2" not in first
+    second = client.get("/console/records", query_string={**query, "page": 2}, headers={"HX-Request": "true"})
+    text = second.get_data(as_text=True)
+    assert "仓山代表2" in text and text.count('data-testid="member-row"') == 1 and "<html" not in text
+
+
 def test_claims_are_confirmed_or_refused_with_a_reason(console_as):
     client = console_as("staff")
     deputy = factories.deputy()
