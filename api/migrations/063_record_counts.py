@@ -12,8 +12,8 @@ The SQL below is a frozen copy: `api.common.events.recount` holds the current on
 import peewee as pw
 from peewee_migrate import Migrator
 
-# Written out in full, not composed: the year of a stored (naive UTC) time in China is that time plus eight
-# hours (UTC+8 all year, no daylight saving since 1991); "now" is compared as naive UTC too.
+# The year of a stored (naive UTC) time in China is that time plus eight hours (UTC+8 all year, no daylight
+# saving since 1991); "now" is compared as naive UTC too.
 PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION performance_event_counted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -41,36 +41,25 @@ AFTER INSERT OR DELETE OR UPDATE OF deputy_id, kind, occurred_at ON performance_
 FOR EACH ROW EXECUTE FUNCTION performance_event_counted()
 """
 
-SQLITE_INSERTED = """
-CREATE TRIGGER performance_event_inserted AFTER INSERT ON performance_event BEGIN
+SQLITE_ADD = """
   INSERT INTO performance_count (deputy_id, year, kind, n)
   VALUES (NEW.deputy_id, CAST(strftime('%Y', NEW.occurred_at, '+8 hours') AS INTEGER), NEW.kind, 1)
   ON CONFLICT (deputy_id, year, kind) DO UPDATE SET n = n + 1;
   INSERT INTO performance_ahead (event_id, deputy_id, kind, occurred_at)
   SELECT NEW.id, NEW.deputy_id, NEW.kind, NEW.occurred_at WHERE NEW.occurred_at > strftime('%Y-%m-%d %H:%M:%f', 'now');
-END
 """
-SQLITE_DELETED = """
-CREATE TRIGGER performance_event_deleted AFTER DELETE ON performance_event BEGIN
+SQLITE_REMOVE = """
   UPDATE performance_count SET n = n - 1
    WHERE deputy_id = OLD.deputy_id AND kind = OLD.kind
      AND year = CAST(strftime('%Y', OLD.occurred_at, '+8 hours') AS INTEGER);
   DELETE FROM performance_ahead WHERE event_id = OLD.id;
-END
 """
-SQLITE_UPDATED = """
-CREATE TRIGGER performance_event_updated AFTER UPDATE OF deputy_id, kind, occurred_at ON performance_event BEGIN
-  UPDATE performance_count SET n = n - 1
-   WHERE deputy_id = OLD.deputy_id AND kind = OLD.kind
-     AND year = CAST(strftime('%Y', OLD.occurred_at, '+8 hours') AS INTEGER);
-  DELETE FROM performance_ahead WHERE event_id = OLD.id;
-  INSERT INTO performance_count (deputy_id, year, kind, n)
-  VALUES (NEW.deputy_id, CAST(strftime('%Y', NEW.occurred_at, '+8 hours') AS INTEGER), NEW.kind, 1)
-  ON CONFLICT (deputy_id, year, kind) DO UPDATE SET n = n + 1;
-  INSERT INTO performance_ahead (event_id, deputy_id, kind, occurred_at)
-  SELECT NEW.id, NEW.deputy_id, NEW.kind, NEW.occurred_at WHERE NEW.occurred_at > strftime('%Y-%m-%d %H:%M:%f', 'now');
-END
-"""
+SQLITE_TRIGGERS = (
+    f"CREATE TRIGGER performance_event_inserted AFTER INSERT ON performance_event BEGIN {SQLITE_ADD} END",
+    f"CREATE TRIGGER performance_event_deleted AFTER DELETE ON performance_event BEGIN {SQLITE_REMOVE} END",
+    "CREATE TRIGGER performance_event_updated AFTER UPDATE OF deputy_id, kind, occurred_at ON performance_event "
+    f"BEGIN {SQLITE_REMOVE} {SQLITE_ADD} END",
+)
 
 BACKFILL = {
     "postgres": (
@@ -126,7 +115,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
         migrator.sql(PG_FUNCTION)
         migrator.sql(PG_TRIGGER)
     else:
-        for statement in (SQLITE_INSERTED, SQLITE_DELETED, SQLITE_UPDATED):
+        for statement in SQLITE_TRIGGERS:
             migrator.sql(statement)
 
 
