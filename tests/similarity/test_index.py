@@ -2,7 +2,7 @@
 import pytest
 
 from api.common import similarity
-from api.common.similarity import SimilarityDocument, SimilarityPosting
+from api.common.similarity import SimilarityDocument, SimilarityPosting, SimilarityTerm
 
 ROAD = "幸福路和建设路交叉口的路面坑坑洼洼，下雨天积水很深，电动车经过差点摔倒。"
 ROAD_AGAIN = "建设路口靠近幸福路那段马路破损严重，到处是坑，雨后积水，骑车非常危险。"
@@ -131,20 +131,58 @@ def test_keys_are_integer_ids_and_kinds_are_short(app):
         similarity.index("", 1, ROAD)
 
 
-def test_the_frequency_of_a_common_term_is_estimated_from_its_newest_postings(app, monkeypatch):
-    monkeypatch.setattr(similarity, "COMMON", 5)
-    monkeypatch.setattr(similarity, "COUNT_CACHE_FROM", 1)
-    monkeypatch.setattr(similarity, "_common", {})
-    # 噪音 in every second document of 40, 金山 in three.
-    texts = {k: ("噪音扰民" if k % 2 == 0 else "路灯不亮") + ("金山" if k in (3, 9, 27) else "") for k in range(1, 41)}
-    similarity.index_many("feedback", texts.items())
+def frequencies(kind="feedback"):
+    """{term: documents} as the index keeps them, for every term of the kind's documents."""
+    vocabulary = set()
+    of_kind = SimilarityDocument.select(SimilarityDocument.terms).where(SimilarityDocument.kind == kind)
+    for (stored,) in of_kind.tuples():
+        vocabulary.update(similarity._parse_vector(stored))
+    kept = dict(SimilarityTerm.select(SimilarityTerm.term, SimilarityTerm.documents).tuples())
+    return {term: kept.get(similarity.term_hash(kind, term), 0) for term in vocabulary}
+
+
+def counted(kind="feedback"):
+    """{term: documents} counted from the postings, the figure the kept frequencies must equal."""
+    found = {}
+    of_kind = SimilarityDocument.select(SimilarityDocument.terms).where(SimilarityDocument.kind == kind)
+    for (stored,) in of_kind.tuples():
+        for term in similarity._parse_vector(stored):
+            found[term] = found.get(term, 0) + 1
+    return found
+
+
+def test_term_frequencies_follow_every_write(cases):
+    assert frequencies() == counted() and frequencies()["金山"] == 2
+    similarity.index("feedback", 2, BUS)  # re-indexed: 金山 once fewer, the bus terms once more
+    assert frequencies() == counted() and frequencies()["金山"] == 1 and frequencies()["班次"] == 2
+    similarity.index("feedback", 9, NOISE)
+    similarity.index_many("feedback", [(4, ROAD_AGAIN), (10, NOISE_AGAIN)])
+    assert frequencies() == counted()
+    similarity.remove("feedback", 9)
+    similarity.index("feedback", 3, "")  # empty text: out of the index
+    assert frequencies() == counted()
+    similarity.remove_kind("feedback")
+    assert not any(SimilarityTerm.select(SimilarityTerm.documents).where(SimilarityTerm.documents != 0).tuples())
+
+
+def test_a_lookup_reads_the_frequencies_it_keeps(cases):
     noise, jinshan = similarity.term_hash("feedback", "噪音"), similarity.term_hash("feedback", "金山")
-    found = similarity._document_frequencies([noise, jinshan], (5, 40, 40))
-    assert found[jinshan] == 3  # rare: counted
-    assert 15 <= found[noise] <= 25  # common: 5 postings over keys 32..40 of 1..40 → about 22
-    # Remembered: the next lookup does not count it again, and finds the same.
-    assert set(similarity._common) == {(id(similarity.db.obj), noise)}
-    assert similarity.similar("feedback", "金山噪音") == similarity.similar("feedback", "金山噪音")
+    assert similarity._document_frequencies([noise, jinshan]) == {jinshan: 2}  # 噪音 is in no document
+
+
+def test_candidates_come_from_the_rarest_terms_within_the_read_budget(app, monkeypatch):
+    # 噪音扰民 is in every document, 金山 in three: with a budget of five postings the lookup reads
+    # 金山 (3) and, to have MIN_TERMS terms, the rarest others, yet finds the documents of 金山 first.
+    monkeypatch.setattr(similarity, "READ_BUDGET", 5)
+    texts = {k: "噪音扰民" + ("金山" if k in (3, 9, 27) else "路灯不亮" if k % 2 else "") for k in range(1, 41)}
+    similarity.index_many("feedback", texts.items())
+    read = []
+    top = similarity._top
+    monkeypatch.setattr(similarity, "_top", lambda terms, *rest: read.append(terms) or top(terms, *rest))
+    assert set(keys(similarity.similar("feedback", "金山噪音扰民", limit=3))) == {3, 9, 27}
+    assert len(read[0]) == similarity.MIN_TERMS
+    assert similarity.similar("feedback", "金山噪音扰民", limit=3) == similarity.similar(
+        "feedback", "金山噪音扰民", limit=3, exact=True)
 
 
 def test_indexing_is_part_of_the_callers_transaction(cases, db):
@@ -154,3 +192,41 @@ def test_indexing_is_part_of_the_callers_transaction(cases, db):
         similarity.remove("feedback", 3)
         raise RuntimeError("the case could not be saved")
     assert keys(similarity.similar("feedback", BUS)) == [3]
+    assert frequencies() == counted()  # the frequencies were rolled back with the postings
+
+
+def test_concurrent_writers_of_the_same_documents_keep_postings_and_frequencies_exact(app):
+    # Several connections indexing and removing the same few keys at once: each write locks its document
+    # first (PostgreSQL) or the database (SQLite), so none fails, no posting is left without its
+    # document, and the frequencies equal the postings.
+    import random
+    import threading
+
+    from api.extensions import db
+
+    texts = [ROAD, ROAD_AGAIN, NOISE, NOISE_AGAIN, BUS]
+    failures = []
+
+    def write(seed):
+        rng = random.Random(seed)
+        with app.app_context(), db.connection_context():
+            for _ in range(15):
+                key = rng.randrange(1, 5)
+                try:
+                    if rng.random() < 0.3:
+                        similarity.remove("feedback", key)
+                    else:
+                        similarity.index("feedback", key, rng.choice(texts))
+                except Exception as error:  # noqa: BLE001 - any failure is the finding
+                    failures.append(repr(error))
+
+    threads = [threading.Thread(target=write, args=(seed,)) for seed in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert frequencies() == counted()
+    vectors = {key: set(similarity._parse_vector(stored)) for key, stored in SimilarityDocument.select(
+        SimilarityDocument.key, SimilarityDocument.terms).where(SimilarityDocument.kind == "feedback").tuples()}
+    assert SimilarityPosting.select().count() == sum(len(terms) for terms in vectors.values())
