@@ -127,6 +127,7 @@ def database_template(tmp_path_factory, redis_url):
         db.connect(reuse_if_open=True)
         upgrade()
         db.close()
+        db.obj.close_all()  # the pool's last connection closes: the WAL is checkpointed into the file copied
     return f"sqlite:///{path}"
 
 

@@ -101,7 +101,14 @@ def database_url(app):
 def make_database(url, pool_size=20, connect_timeout=3, statement_timeout_ms=30000, busy_timeout_ms=5000):
     if url.startswith("sqlite"):
         # A writer waits this long for another's lock, then the request answers 503 (see register_errors).
-        return connect(url, pragmas={**SQLITE_PRAGMAS, "busy_timeout": busy_timeout_ms})
+        pragmas = {**SQLITE_PRAGMAS, "busy_timeout": busy_timeout_ms}
+        if pool_size > 0 and url.startswith("sqlite:///"):
+            # Pooled too: a new SQLite connection parses the whole schema on its first statement, and the
+            # last one to close checkpoints the WAL; per request that was half of a cached page image's time.
+            # A connection serves one thread at a time, but not always the thread that opened it.
+            return connect("sqlite+pool" + url[len("sqlite"):], max_connections=pool_size, stale_timeout=300,
+                           pragmas=pragmas, check_same_thread=False)
+        return connect(url, pragmas=pragmas)
     options = {}
     if url.startswith(("postgres://", "postgresql://")):
         # Bounded waits: an unreachable server fails the connect in seconds, a runaway query is
