@@ -24,13 +24,16 @@ from api.common import checkin as codes
 from api.common.db import utcnow
 from api.common.errors import Conflict, Invalid, NotFound
 from api.common.events import record_event
+from api.common.timezone import local
 from api.deputies import audience as audiences
 from api.deputies.audience_schemas import stored_audience
 from api.deputies.models import Deputy
 from api.extensions import db
 from api.org.models import Delegation
+from api.push import services as push
 
 CHECKIN_PURPOSE = "activity"
+PUSH_SOURCE = "activity"
 CHECKIN_OPENS_BEFORE = dt.timedelta(hours=1)
 ATTEND_EVENT = "activity.attend"
 REPORT_EVENT = "activity.report"
@@ -92,7 +95,8 @@ def delete(activity_id):
 
 
 def publish(principal, activity_id):
-    """Invite every deputy the audience reaches: one INSERT ... SELECT, in the move's transaction."""
+    """Invite every deputy the audience reaches: one INSERT ... SELECT, in the move's transaction; each
+    invited deputy is told on WeChat (queued in the same transaction, handed to the queue after it)."""
     activity = get(activity_id)
     with db.atomic():
         ACTIVITY_FLOW.move(activity, PUBLISHED, principal, published_at=utcnow())
@@ -107,12 +111,28 @@ def publish(principal, activity_id):
         if not count:
             raise Invalid("邀请范围内没有在任代表。", errors={"audience": ["邀请范围内没有在任代表。"]})
         Activity.update(invited_count=count).where(Activity.id == activity.id).execute()
+        queued = push.queue_deliveries(
+            PUSH_SOURCE, activity.id, Invitation.select(Invitation.deputy).where(Invitation.activity == activity.id),
+            message=invitation_message(activity), dedupe_scope=push.PURPOSE_PUBLISH,
+        )
+    push.dispatch_recorded(queued["jobs"])
     return get(activity.id)
+
+
+def invitation_message(activity):
+    return {
+        "template": "notice",
+        "page": f"pages/activity/activity?id={activity.id}",
+        "data": {"thing1": activity.title[:20], "thing2": KINDS.get(activity.kind, activity.kind),
+                 "time3": local(activity.starts_at).strftime("%Y-%m-%d %H:%M")},
+    }
 
 
 def cancel(principal, activity_id, reason):
     activity = get(activity_id)
-    ACTIVITY_FLOW.move(activity, CANCELLED, principal, reason=reason, cancel_reason=reason)
+    with db.atomic():
+        ACTIVITY_FLOW.move(activity, CANCELLED, principal, reason=reason, cancel_reason=reason)
+        push.cancel_pending(PUSH_SOURCE, activity.id)  # invitations not yet sent are not sent
     return activity
 
 

@@ -110,3 +110,22 @@ def test_bad_input_is_422(office):
     reversed_times = body([deputy])
     reversed_times["ends_at"] = reversed_times["starts_at"]
     assert_error_shape(office.post(URL, json=reversed_times), 422)
+
+
+def test_each_invited_deputy_is_told_on_wechat_and_a_cancelled_activity_tells_no_one_more(make_activity, office,
+                                                                                         standin):
+    from tests.push.conftest import bound_deputy, drain
+
+    told = [bound_deputy(), bound_deputy()]
+    activity = make_activity(told, title="城市更新专题调研")
+    drain()
+    sent = standin.messages()
+    assert sorted(m["openid"] for m in sent) == sorted(d.user.openid for d in told)
+    assert {m["page"] for m in sent} == {f"pages/activity/activity?id={activity['id']}"}
+    assert {m["data"]["thing1"]["value"] for m in sent} == {"城市更新专题调研"}
+
+    late = make_activity([bound_deputy()], title="代表小组活动")
+    cancelled = office.post(f"{URL}/{late['id']}/cancel", json={"reason": "台风预警，活动取消"})
+    assert cancelled.status_code == 200, cancelled.get_json()
+    drain()
+    assert len(standin.messages()) == 2  # the cancelled activity's invitation was withdrawn before it went
