@@ -49,9 +49,10 @@ class ResultSchema(BaseSchema):
 
 
 class SearchResultSchema(BaseSchema):
-    total = fields.Integer(dump_only=True)
+    total = fields.Integer(dump_only=True, metadata={"description": "可见命中总数（精确计数）"})
     page = fields.Integer(dump_only=True)
     page_size = fields.Integer(dump_only=True)
     words = fields.List(fields.String(), dump_only=True, metadata={"description": "分词结果"})
     facets = fields.List(fields.Nested(FacetSchema), dump_only=True)
-    items = fields.List(fields.Nested(ResultSchema), dump_only=True)
+    items = fields.List(fields.Nested(ResultSchema), dump_only=True, metadata={
+        "description": "排序：标题包含全部检索词的结果在前，其余在后；各自按相关度，相同时发布时间新者在前"})

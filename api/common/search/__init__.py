@@ -21,8 +21,9 @@ Domains feed it and tell it who may see what; it knows no domain:
 *now*: `None` (nothing of this kind), `search.ALL` (every document, whatever its window: the office),
 `search.CURRENT` (every document inside its window), or a peewee query selecting the keys they may read
 (e.g. the notices addressed to their seats), which applies inside the window too. Every kind's answer
-becomes one condition of the single statement that matches, ranks, counts and facets, so a document
-nobody entitled the asker to never reaches a title, a snippet, a count or a facet. The window
+becomes one condition of every statement that matches, counts or ranks, so a document nobody entitled
+the asker to never reaches a title, a snippet, a count or a facet. The query of keys must be a plain
+selection of one column (no LIMIT or GROUP BY): on SQLite it becomes a correlated EXISTS. The window
 (`opens_at` ≤ now < `closes_at`) is compared at query time: a paper whose window closes drops out of
 every search at that instant, with no job and no nightly rebuild.
 
@@ -32,21 +33,22 @@ snippet.
 
 **Language.** jieba with the project's congress dictionary (api/common/similarity/dictionary.txt, the
 same segmenter as the similarity index): documents in search mode, queries in precise mode; every
-query word must occur. Results are ranked (title ten times the body), newest first among equals, and
-come with `<em>`-highlighted title and snippet (escaped HTML with no other markup).
+query word must occur. Order: the documents whose title holds every query word first, then the
+others; within each, by relevance (bm25 / ts_rank, the title ten times the body), newest first among
+equals. Results come with `<em>`-highlighted title and snippet (escaped HTML with no other markup).
 
 **Storage.** `search_document` (migration 030) holds what a result shows and filters on; the terms
-are in SQLite FTS5 (`search_fts`) or in PostgreSQL's `tsv` column with a GIN index, ranked there on the
-small `rank_tsv` (api/common/search/backends.py). One search is three statements: the per-kind counts
-(matching without ranking), the page's ids ranked (ids and scores only), and that page's rows.
+are in SQLite FTS5 (`search_fts`) or in PostgreSQL's `tsv` column with a GIN index, ranked there on
+`rank_tsv` (api/common/search/backends.py). What a search reads of each match (visibility, filters,
+order) is kept apart from the text (migration 032). One search is: the per-kind counts (exact, counted
+by the database, nothing scored), the page's title hits scored and ordered by the database, the
+other matches scored only when the title hits do not fill the page, and the page's rows.
 `deputyhub reindex-search [--kind K]` rebuilds from the domains' own `rebuild` functions, for recovery
 after a restore; nothing else needs it. `index_many` indexes a batch set-based (a rebuild, an import).
 """
 import functools
 import operator
 from dataclasses import dataclass
-
-from peewee import fn
 
 from api.common.db import batches, utcnow
 from api.common.search.backends import backend
@@ -63,7 +65,7 @@ __all__ = [
 ALL = "all"
 CURRENT = "current"
 MAX_BODY = 20000  # characters of body kept and indexed: a paper's subject is in its first pages
-INSERT_BATCH = 200  # rows a multi-row insert: 11 columns, well inside SQLite's parameter limit
+INSERT_BATCH = 200  # rows a multi-row insert: 15 parameters a row, well inside either database's limit
 
 
 @dataclass(frozen=True)
@@ -105,14 +107,17 @@ def index_document(kind, key, *, title, body="", summary="", parent=None, confid
     """Add or replace the document (kind, key). Call it inside the transaction that saves the content."""
     fields = _fields(kind, title, body, summary, parent, confidentiality, opens_at, closes_at, published_at)
     shown = fields["body"]
+    terms = (document_terms(title), document_terms(shown))
+    engine = backend()
     with db.atomic():
         updated = SearchDocument.update(**fields).where(
             (SearchDocument.kind == kind) & (SearchDocument.key == key)
         ).execute()
-        if not updated:
-            SearchDocument.insert(kind=kind, key=key, **fields).on_conflict_ignore().execute()
-        document_id = SearchDocument.get((SearchDocument.kind == kind) & (SearchDocument.key == key)).id
-        backend().write(document_id, document_terms(title), document_terms(shown))
+        # A new document is written once, with its terms; an edited one (or one inserted meanwhile by
+        # another transaction) gets its terms written after.
+        if updated or not engine.insert_many([{"kind": kind, "key": key, **fields}], [terms]):
+            document_id = SearchDocument.get((SearchDocument.kind == kind) & (SearchDocument.key == key)).id
+            engine.write(document_id, *terms)
 
 
 def index_many(kind, documents):
@@ -134,9 +139,7 @@ def index_many(kind, documents):
                 engine.delete(old)
                 SearchDocument.delete().where(SearchDocument.id.in_(old)).execute()
         for start in range(0, len(rows), INSERT_BATCH):
-            chunk = rows[start : start + INSERT_BATCH]
-            ids = [row[0] for row in SearchDocument.insert_many(chunk).returning(SearchDocument.id).tuples()]
-            engine.write_many([(i, *pair) for i, pair in zip(ids, terms[start : start + INSERT_BATCH], strict=True)])
+            engine.insert_many(rows[start : start + INSERT_BATCH], terms[start : start + INSERT_BATCH])
     return len(rows)
 
 
@@ -173,21 +176,46 @@ def _in_window(now):
     )
 
 
-def visibility(principal, now=None):
-    """The SQL condition on SearchDocument of what `principal` may find now (None: nothing at all)."""
-    now = now or utcnow()
+def visibility(principal, now=None, few=False):
+    """The SQL condition on SearchDocument of what `principal` may find now (None: nothing at all).
+    `few`: for a statement that visits few documents (see the backends' `readable`)."""
+    scopes = [(kind.name, kind.visible(principal)) for kind in _kinds.values()]
+    return _visible(scopes, now or utcnow(), few)
+
+
+def _visible(scopes, now, few):
+    engine = backend()
     conditions = []
-    for kind in _kinds.values():
-        scope = kind.visible(principal)
+    for name, scope in scopes:
         if scope is None:
             continue
-        condition = SearchDocument.kind == kind.name
+        condition = SearchDocument.kind == name
         if scope != ALL:
             condition &= _in_window(now)
             if scope != CURRENT:
-                condition &= SearchDocument.key.in_(scope)
+                condition &= engine.readable(scope, SearchDocument.key, few)
         conditions.append(condition)
     return functools.reduce(operator.or_, conditions) if conditions else None
+
+
+def _page_order(engine, filters, few_filters, words, end):
+    """The first `end` visible matches (of the kinds asked for, in `filters`), best first: their ids.
+
+    Order: the matches whose title holds every query word, then the others; within each, best score
+    (bm25 / ts_rank), then the newest (undated last), then the highest id. Scoring is the costly part
+    of a search (a few µs a match, and a subject searched for can match most documents): the title
+    hits are found and scored from an index of titles alone, and when they fill the page (a subject
+    is in its documents' titles) no other match is scored. Otherwise every match is ranked, and the
+    title hits, all of them in hand, go first. `few_filters`: the same conditions, for the title hits.
+    """
+    title_hits = engine.ranked(few_filters, words, title_only=True, limit=end)
+    if len(title_hits) == end:
+        return [m[0] for m in title_hits]
+    # The best `end` of all matches hold the best `end - len(title_hits)` of the others, in order.
+    first = [m[0] for m in title_hits]
+    seen = set(first)
+    rest = [m[0] for m in engine.ranked(filters, words, title_only=False, limit=end) if m[0] not in seen]
+    return (first + rest)[:end]
 
 
 def search(principal, text, *, kinds=None, parent=None, date_from=None, date_to=None, page=1, page_size=20,
@@ -198,39 +226,38 @@ def search(principal, text, *, kinds=None, parent=None, date_from=None, date_to=
     filters leave (so a client can offer them), `total` counts the kinds asked for.
     """
     words = query_words(text)
-    visible = visibility(principal, now) if words else None
     empty = {"total": 0, "facets": [], "items": [], "words": words}
+    if not words:
+        return empty
+    now = now or utcnow()
+    scopes = [(kind.name, kind.visible(principal)) for kind in _kinds.values()]
+    visible = _visible(scopes, now, few=False)
     if visible is None:
         return empty
     engine = backend()
-    filters = visible
+    others = []  # the filters besides visibility
     if parent:
-        filters &= SearchDocument.parent == parent
+        others.append(SearchDocument.parent == parent)
     if date_from:
-        filters &= SearchDocument.published_at >= date_from
+        others.append(SearchDocument.published_at >= date_from)
     if date_to:
-        filters &= SearchDocument.published_at < date_to
-    where = filters & engine.condition(words)
-    # Counts and facets match without ranking; only the page is ranked, on ids and scores alone (the
-    # bodies of thousands of matches never go through the sort), and its 20 rows are read after.
-    counts = dict(
-        SearchDocument.select(SearchDocument.kind, fn.COUNT(SearchDocument.id)).where(where)
-        .group_by(SearchDocument.kind).tuples()
-    )
+        others.append(SearchDocument.published_at < date_to)
+    filters = functools.reduce(operator.and_, others, visible)
+    # Counts and facets: the matches per kind, counted by the database (nothing else read back).
+    counts = engine.counts(filters, words)
     labels = kind_labels()
     facets = [{"kind": k, "label": labels.get(k, k), "count": counts[k]} for k in labels if counts.get(k)]
-    wanted = [k for k in kinds if k in counts] if kinds else list(counts)
+    wanted = {k for k in kinds if k in counts} if kinds else set(counts)
     total = sum(counts[k] for k in wanted)
     if not total:
         return dict(empty, facets=facets)
-    ranked, score = engine.ranked(filters & SearchDocument.kind.in_(wanted), words)
-    page_ids = [
-        doc_id for doc_id, _ in
-        ranked.order_by(score.desc(), SearchDocument.published_at.desc(nulls="LAST"), SearchDocument.id.desc())
-        .paginate(page, page_size)
-        .tuples()
-    ]
-    found = {row.id: row for row in SearchDocument.select().where(SearchDocument.id.in_(page_ids))}
+    if kinds:
+        others.append(SearchDocument.kind.in_(sorted(wanted)))
+    filters = functools.reduce(operator.and_, others, visible)
+    few_filters = functools.reduce(operator.and_, others, _visible(scopes, now, few=True))
+    page_ids = _page_order(engine, filters, few_filters, words, page * page_size)[(page - 1) * page_size :]
+    # Only the page's rows are read whole: their text is what the snippets are cut from.
+    found = {row.id: row for row in SearchDocument.select().where(SearchDocument.id.in_(page_ids))} if page_ids else {}
     rows = [found[i] for i in page_ids if i in found]
     items = [
         {
