@@ -26,6 +26,7 @@ from peewee import CharField, CompositeKey, IntegerField, fn
 
 from api.common.db import BaseModel, JSONTextField, UTCDateTimeField, utcnow
 from api.common.timezone import LOCAL_TZ
+from api.extensions import db
 
 PAYLOAD_MAX_CHARS = 2000
 
@@ -203,8 +204,6 @@ def totals(deputies, year, now):
 
 def recount():
     """Rebuild the counts from the events, set-based: after a bulk load that bypassed the triggers."""
-    from api.extensions import db
-
     with db.atomic():
         PerformanceCount.delete().execute()
         PerformanceAhead.delete().execute()

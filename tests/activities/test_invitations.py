@@ -3,6 +3,7 @@ import pytest
 
 from tests import factories
 from tests.activities.conftest import URL
+from tests.push.conftest import bound_deputy, drain
 from tests.support import assert_error_shape, assert_permitted
 
 
@@ -114,8 +115,6 @@ def test_bad_input_is_422(office):
 
 def test_each_invited_deputy_is_told_on_wechat_and_a_cancelled_activity_tells_no_one_more(make_activity, office,
                                                                                          standin):
-    from tests.push.conftest import bound_deputy, drain
-
     told = [bound_deputy(), bound_deputy()]
     activity = make_activity(told, title="城市更新专题调研")
     drain()

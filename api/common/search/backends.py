@@ -17,6 +17,7 @@ from peewee import SQL, Model, NodeList, TextField, fn
 from playhouse.sqlite_ext import RowIDField
 
 from api.common.db import is_postgres
+from api.common.search.models import VISIBLE_INDEX, SearchDocument
 from api.extensions import db
 
 TITLE_WEIGHT = 10.0
@@ -46,7 +47,6 @@ class SqliteBackend:
     def insert_many(self, rows, terms):
         """New documents: `rows` of search_document's fields, `terms` their (title terms, body terms).
         The number inserted (a (kind, key) already there is left as it is)."""
-        from api.common.search.models import SearchDocument
 
         query = SearchDocument.insert_many(rows).on_conflict_ignore().returning(
             SearchDocument.id, SearchDocument.kind, SearchDocument.key)
@@ -87,7 +87,6 @@ class SqliteBackend:
     def _select(self, columns, filters, match):
         """FTS5 yields the matches; each one's visibility and filters are read from the narrow index on
         search_document, never from the row with its text."""
-        from api.common.search.models import VISIBLE_INDEX, SearchDocument
 
         # INDEXED BY: without statistics (no ANALYZE has run on a young database) SQLite prefers the
         # rowid lookup into the table, which reads a ~2 KB row per match; the index holds every column
@@ -97,8 +96,6 @@ class SqliteBackend:
                 .where((SearchDocument.id == SearchFts.rowid) & match & filters))
 
     def counts(self, filters, words):
-        from api.common.search.models import SearchDocument
-
         query = self._select([SearchDocument.kind, fn.COUNT(SearchDocument.id)], filters, self._match(words))
         return dict(db.execute(query.group_by(SearchDocument.kind)).fetchall())
 
@@ -131,7 +128,6 @@ class PostgresBackend:
         left a dead version of every document behind (as wide as its text when that was under the
         toasting threshold): a rebuild of 50,000 left rows of 14 MB spread over 85 MB, which every
         count then read. The number inserted (a (kind, key) already there is left as it is)."""
-        from api.common.search.models import SearchDocument
 
         if not rows:
             return 0
@@ -180,8 +176,6 @@ class PostgresBackend:
         return SQL("plainto_tsquery('simple', %s)", [" ".join(words)])
 
     def counts(self, filters, words):
-        from api.common.search.models import SearchDocument
-
         query = (SearchDocument.select(SearchDocument.kind, fn.COUNT(SearchDocument.id))
                  .where(NodeList((SQL("tsv @@"), self._query(words))) & filters).group_by(SearchDocument.kind))
         return dict(db.execute(query).fetchall())
@@ -190,7 +184,6 @@ class PostgresBackend:
         """Scored in the same scan as the match (a join to a scored subquery made PostgreSQL scan the
         table). The title hits are found by `title_tsv`'s own GIN index, without visiting the other
         matches (a title holding every word implies the match)."""
-        from api.common.search.models import SearchDocument
 
         query = self._query(words)
         score = NodeList((SQL("ts_rank(rank_tsv,"), query, SQL(")")), glue="")
@@ -202,7 +195,6 @@ def _first(select, score, limit):
     """The first `limit` of a backend's matches, best score first, then the newest (undated last), then
     the highest id (a total order, so pages never overlap): [(id, kind, published_at, score)]. The
     database keeps only `limit` rows while it sorts; nothing else is read back."""
-    from api.common.search.models import SearchDocument
 
     columns = [SearchDocument.id, SearchDocument.kind, SearchDocument.published_at, score]
     order = [score.desc(), SearchDocument.published_at.desc(nulls="LAST"), SearchDocument.id.desc()]
