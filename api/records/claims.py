@@ -110,5 +110,7 @@ def _own_deputy(principal):
 
 
 def _noon(day):
-    """A day on the record is its local noon: it stays in its own year whatever the time zone."""
-    return dt.datetime.combine(day, dt.time(12), tzinfo=LOCAL_TZ).astimezone(dt.timezone.utc)
+    """A day on the record is its local noon, so it stays in its own year whatever the time zone; today's
+    before noon is now, so that a duty confirmed in the morning is on the record at once, not at noon."""
+    noon = dt.datetime.combine(day, dt.time(12), tzinfo=LOCAL_TZ).astimezone(dt.timezone.utc)
+    return min(noon, utcnow())

@@ -1,7 +1,8 @@
 """Self-reported duties: marked as such, counted only once staff confirm them."""
 import datetime as dt
 
-from api.common.timezone import local_today
+from api.common.timezone import LOCAL_TZ, local_today
+from api.records import claims
 from tests.records.conftest import URL
 from tests.support import assert_error_shape
 
@@ -66,3 +67,10 @@ def test_staff_cannot_claim_and_deputies_cannot_confirm(me, office):
     assert_error_shape(claim(office), 403)
     body = claim(me).get_json()
     assert_error_shape(me.post(f"{URL}/claims/{body['id']}/confirm"), 403)
+
+
+def test_a_day_is_recorded_at_its_noon_but_today_before_noon_at_once(monkeypatch):
+    morning = dt.datetime(2026, 12, 1, 0, 5, tzinfo=LOCAL_TZ)  # confirmed just after midnight, Beijing time
+    monkeypatch.setattr(claims, "utcnow", lambda: morning.astimezone(dt.timezone.utc))
+    assert claims._noon(dt.date(2026, 12, 1)) == morning
+    assert claims._noon(dt.date(2026, 11, 30)) == dt.datetime(2026, 11, 30, 12, tzinfo=LOCAL_TZ)
