@@ -24,8 +24,8 @@ import datetime as dt
 
 from peewee import CharField, CompositeKey, IntegerField, fn
 
-from api.common.db import BaseModel, JSONTextField, UTCDateTimeField, utcnow
-from api.common.timezone import LOCAL_TZ
+from api.common.db import BaseModel, JSONTextField, UTCDateTimeField, is_postgres, utcnow
+from api.common.timezone import LOCAL_TZ, local
 from api.extensions import db
 
 PAYLOAD_MAX_CHARS = 2000
@@ -137,10 +137,6 @@ def year_bounds(year):
     return start, end
 
 
-def local_year(moment):
-    return moment.astimezone(LOCAL_TZ).year
-
-
 def ahead(deputies, first_year, last_year, now):
     """(deputy_id, year, kind) of each event counted in those years whose time has not come at `now`, for
     some deputies (ids or a subquery) or, with None, everyone."""
@@ -153,7 +149,7 @@ def ahead(deputies, first_year, last_year, now):
     )
     if deputies is not None:
         rows = rows.where(PerformanceAhead.deputy_id.in_(deputies))
-    return [(deputy_id, local_year(when), kind) for deputy_id, when, kind in rows]
+    return [(deputy_id, local(when).year, kind) for deputy_id, when, kind in rows]
 
 
 def counts_by_deputy(deputies, first_year, last_year, now):
@@ -180,8 +176,18 @@ def counts_by_deputy(deputies, first_year, last_year, now):
 def yearly_counts(deputy_id, year=None):
     """{kind: n} of one deputy's year (China time; default this year) by now."""
     now = utcnow()
-    year = year or local_year(now)
+    year = year or local(now).year
     return counts_by_deputy([deputy_id], year, year, now).get(deputy_id, {}).get(year, {})
+
+
+def ahead_in_year(deputies, year, now):
+    """What the kept counts of `year` hold that has not happened by `now`: the events still ahead, as
+    (deputy_id, kind), and those of their deputies with nothing else that year (no duty on record yet).
+    For the aggregates over many deputies, which subtract them; `deputies` as for `ahead`."""
+    pending = [(deputy_id, kind) for deputy_id, _, kind in ahead(deputies, year, year, now)]
+    waiting = {deputy_id for deputy_id, _ in pending}
+    counted = counts_by_deputy(list(waiting), year, year, now) if waiting else {}
+    return pending, {deputy_id for deputy_id in waiting if not counted.get(deputy_id, {}).get(year)}
 
 
 def totals(deputies, year, now):
@@ -192,14 +198,10 @@ def totals(deputies, year, now):
         .where(*counted).group_by(PerformanceCount.kind).tuples()
     )
     active = PerformanceCount.select(fn.COUNT(PerformanceCount.deputy_id.distinct())).where(*counted).scalar()
-    pending = ahead(deputies, year, year, now)
-    for _, _, kind in pending:
+    pending, idle = ahead_in_year(deputies, year, now)
+    for _, kind in pending:
         by_kind[kind] = by_kind.get(kind, 0) - 1
-    if pending:  # a deputy whose every counted event is still ahead has nothing yet
-        waiting = {deputy_id for deputy_id, _, _ in pending}
-        counts = counts_by_deputy(list(waiting), year, year, now)
-        active -= sum(1 for deputy_id in waiting if not counts.get(deputy_id, {}).get(year))
-    return {kind: n for kind, n in by_kind.items() if n > 0}, active
+    return {kind: n for kind, n in by_kind.items() if n > 0}, active - len(idle)
 
 
 def recount():
@@ -207,12 +209,9 @@ def recount():
     with db.atomic():
         PerformanceCount.delete().execute()
         PerformanceAhead.delete().execute()
-        db.execute_sql(RECOUNT_SQL[_dialect(db)])
-        db.execute_sql(AHEAD_SQL[_dialect(db)])
-
-
-def _dialect(database):
-    return "postgres" if "Postgres" in type(database.obj).__name__ else "sqlite"
+        dialect = "postgres" if is_postgres() else "sqlite"
+        db.execute_sql(RECOUNT_SQL[dialect])
+        db.execute_sql(AHEAD_SQL[dialect])
 
 
 # The year of a stored (naive UTC) time in China is that time plus eight hours (UTC+8 all year, no daylight

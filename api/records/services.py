@@ -226,21 +226,19 @@ def comparison(year, by="delegation"):
 
 def _leave_out_ahead(year, now, unit, deputy, counts, active):
     """Take out of each unit's counts the events still ahead (few: reception days announced in advance)."""
-    ahead = events.ahead(None, year, year, now)
-    if not ahead:
+    pending, idle = events.ahead_in_year(None, year, now)
+    if not pending:
         return
-    waiting = {deputy_id for deputy_id, _, _ in ahead}
     units_of = {}
+    waiting = {deputy_id for deputy_id, _ in pending}
     for unit_id, deputy_id in unit.model.select(unit, deputy).where(deputy.in_(waiting)).tuples():
         units_of.setdefault(deputy_id, []).append(unit_id)
-    for deputy_id, _, kind in ahead:
+    for deputy_id, kind in pending:
         for unit_id in units_of.get(deputy_id, []):
             counts[unit_id][kind] -= 1
-    remaining = events.counts_by_deputy(list(waiting), year, year, now)
-    for deputy_id in waiting:
-        if not remaining.get(deputy_id, {}).get(year):
-            for unit_id in units_of.get(deputy_id, []):
-                active[unit_id] -= 1
+    for deputy_id in idle:
+        for unit_id in units_of.get(deputy_id, []):
+            active[unit_id] -= 1
 
 
 # --- attention to inactive deputies (001 §26) ---

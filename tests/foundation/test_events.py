@@ -9,12 +9,12 @@ from api.common.events import (
     counts_by_deputy,
     events_of,
     forget_event,
-    local_year,
     record_event,
     recount,
     totals,
     yearly_counts,
 )
+from api.common.timezone import local
 
 UTC = dt.timezone.utc
 
@@ -87,7 +87,7 @@ def test_an_event_ahead_counts_only_once_its_time_has_come(app):
     now = dt.datetime.now(UTC)
     record_event(1, "station.reception", "reception", 1, occurred_at=now + dt.timedelta(days=2))
     record_event(1, "notice.reply", "notice", 1, occurred_at=now - dt.timedelta(days=2))
-    years = local_year(now - dt.timedelta(days=2)), local_year(now + dt.timedelta(days=2))
+    years = local(now - dt.timedelta(days=2)).year, local(now + dt.timedelta(days=2)).year
 
     def on_record(moment):
         counted = counts_by_deputy([1], *years, moment).get(1, {})
