@@ -42,7 +42,7 @@ class Records(MethodView):
         figures = services.group_figures(args.get("year"), args.get("delegation_id"), args.get("group_id"),
                                          page_number(), MEMBERS_PER_PAGE)
         members = Page(figures["members"], figures["page"], MEMBERS_PER_PAGE, figures["deputies"])
-        if request.headers.get("HX-Request"):  # another page of members
+        if request.headers.get("HX-Request"):  # another page of members: no comparison to compute for it
             return render_template("console/records/_members.html", figures=figures, members=members)
         compare = filters(ComparisonQuerySchema()) if "by" in request.args else {"year": args.get("year"),
                                                                                  "by": "delegation"}
