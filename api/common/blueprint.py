@@ -58,6 +58,11 @@ class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = QueryCachingParser()
     PAGINATION_ARGUMENTS_PARSER = QueryCachingParser()
 
+    def arguments(self, schema, *args, **kwargs):
+        """As flask-smorest's, with a schema class made into one instance here, at decoration: given a class,
+        webargs makes a new instance (copying every declared field) for every request."""
+        return super().arguments(schema() if isinstance(schema, type) else schema, *args, **kwargs)
+
     def paginate_query(self, **kwargs):
         return self.paginate(PeeweePage, **kwargs)
 

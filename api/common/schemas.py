@@ -90,5 +90,7 @@ def _fit_columns(field_obj):
     """Every integer fits a 64-bit column: a larger one is 422 here, not a database error (500) later."""
     if isinstance(field_obj, fields.List):
         _fit_columns(field_obj.inner)
-    elif isinstance(field_obj, fields.Integer) and not field_obj.dump_only:
-        field_obj.validators.append(INT64_RANGE)
+    elif isinstance(field_obj, fields.Integer) and not field_obj.dump_only and INT64_RANGE not in field_obj.validators:
+        # A new list: a bound field is a shallow copy of the declared one and shares its list, which every
+        # instantiation would otherwise lengthen (each load then ran every range check ever appended).
+        field_obj.validators = [*field_obj.validators, INT64_RANGE]
