@@ -12,7 +12,7 @@ from api.common.identity.principal import Principal
 from api.common.identity.tokens import InvalidToken, decode_access_token
 from api.common.permissions import allowed
 
-__all__ = ["Principal", "authenticate_token", "current_principal", "principal_or_none", "requires", "sign_in_request"]
+__all__ = ["Principal", "authenticate_token", "current_principal", "keep_revocation_values", "principal_or_none", "requires", "revocation_keys", "sign_in_request"]
 
 SESSION_ENDED = "登录已失效，请重新登录。"
 
@@ -31,10 +31,31 @@ def principal_or_none():
 
 
 def _authenticate():
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = _bearer_token()
+    if not token:
         raise NotSignedIn()
-    return authenticate_token(token.strip())
+    return authenticate_token(token)
+
+
+def _bearer_token():
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def revocation_keys():
+    """The revocation entries this request's bearer token will be checked against, or none.
+
+    The request's first Redis round trip (the rate limit) reads them along: `keep_revocation_values`.
+    """
+    token = _bearer_token()
+    try:
+        return revocation.cache_keys(decode_access_token(token)) if token else ()
+    except InvalidToken:
+        return ()
+
+
+def keep_revocation_values(keys, values):
+    request.revocation_read = (tuple(keys), values)
 
 
 def authenticate_token(token):
@@ -43,7 +64,8 @@ def authenticate_token(token):
         claims = decode_access_token(token)
     except InvalidToken as exc:
         raise NotSignedIn(SESSION_ENDED) from exc
-    if revocation.is_revoked(claims):
+    keys, values = getattr(request, "revocation_read", ((), None)) if has_request_context() else ((), None)
+    if revocation.is_revoked(claims, values if keys == revocation.cache_keys(claims) else None):
         raise NotSignedIn(SESSION_ENDED)
     return Principal.from_claims(claims)
 

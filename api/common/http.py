@@ -8,7 +8,8 @@ from flask import g, request
 from werkzeug.exceptions import UnsupportedMediaType
 
 from api.common.errors import abort
-from api.common.ratelimit import hit
+from api.common import access
+from api.common.ratelimit import hit_all_and_read
 
 log = logging.getLogger("deputyhub.access")
 
@@ -70,7 +71,10 @@ def init_app(app):
             app.config["RATELIMIT_ENABLED"] and limit
             and path.startswith(RATE_LIMITED_PREFIXES) and not path.startswith(UNLIMITED_PREFIX)
         ):
-            retry_after = hit(f"addr:{client_address()}", limit, 60)
+            # The session's revocation entries come along: one Redis round trip for both.
+            keys = access.revocation_keys()
+            retry_after, values = hit_all_and_read([(f"addr:{client_address()}", limit, 60)], keys)
+            access.keep_revocation_values(keys, values)
             if retry_after:
                 abort(429, headers={"Retry-After": str(retry_after)})
 

@@ -13,17 +13,22 @@ log = logging.getLogger("deputyhub.ratelimit")
 
 # Several limits in one round trip, counted in order exactly as separate `hit`s would be: each counter
 # is incremented (and its expiry set) until one is over its limit; the ones after it are not counted,
-# so a refused request does not use up the other limits. Returns the 1-based position of the limit
-# that refused, or 0.
+# so a refused request does not use up the other limits. The first ARGV is how many KEYS are counters;
+# any KEYS after them are read (MGET) in the same call. Returns {the 1-based position of the limit that
+# refused or 0, the values read}.
 _HIT_IN_ORDER = """
-for i, key in ipairs(KEYS) do
-    local count = redis.call('INCR', key)
-    redis.call('EXPIRE', key, ARGV[2 * i])
-    if count > tonumber(ARGV[2 * i - 1]) then
-        return i
+local counters = tonumber(ARGV[1])
+for i = 1, counters do
+    local count = redis.call('INCR', KEYS[i])
+    redis.call('EXPIRE', KEYS[i], ARGV[2 * i + 1])
+    if count > tonumber(ARGV[2 * i]) then
+        return {i, {}}
     end
 end
-return 0
+if #KEYS > counters then
+    return {0, redis.call('MGET', unpack(KEYS, counters + 1))}
+end
+return {0, {}}
 """
 _script = None
 
@@ -39,21 +44,29 @@ def hit_all(limits):
     Returns the seconds to wait from the first limit exceeded (the later ones are then not counted),
     else 0: the same answer, and the same counters, as calling `hit` for each until one refuses.
     """
+    return hit_all_and_read(limits, ())[0]
+
+
+def hit_all_and_read(limits, keys):
+    """`hit_all`, also reading `keys` in the same round trip: (seconds to wait, their values).
+
+    The values are None when Redis could not be asked or a limit refused: the caller reads them itself.
+    """
     if not limits:
-        return 0
+        return 0, None
     now = time.time()
     windows = [int(now // window_seconds) for _, _, window_seconds in limits]
-    keys = [f"rl:{name}:{window}" for (name, _, _), window in zip(limits, windows, strict=True)]
-    args = [value for _, limit, window_seconds in limits for value in (limit, window_seconds + 1)]
+    counters = [f"rl:{name}:{window}" for (name, _, _), window in zip(limits, windows, strict=True)]
+    args = [len(limits), *(value for _, limit, window_seconds in limits for value in (limit, window_seconds + 1))]
     try:
-        refused = int(_hit_script()(keys=keys, args=args))
+        refused, values = _hit_script()(keys=[*counters, *keys], args=args)
     except REDIS_ERRORS as exc:
         log.warning("rate limiter unavailable", extra={"limiter": limits[0][0], "error": str(exc)})
-        return 0
+        return 0, None
     if not refused:
-        return 0
+        return 0, (values if keys else None)
     window_seconds = limits[refused - 1][2]
-    return max(1, (windows[refused - 1] + 1) * window_seconds - int(time.time()))
+    return max(1, (windows[refused - 1] + 1) * window_seconds - int(time.time())), None
 
 
 def _hit_script():

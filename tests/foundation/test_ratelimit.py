@@ -42,3 +42,13 @@ def test_redis_down_lets_requests_through(app, caplog):
     finally:
         redis_store.client = original
     assert "rate limiter unavailable" in caplog.text
+
+
+def test_keys_are_read_in_the_same_call_unless_a_limit_refuses(app):
+    redis_store.set("t:read:a", "1")
+    limits = [("t:reader", 1, 60)]
+    assert ratelimit.hit_all_and_read(limits, ["t:read:a", "t:read:missing"]) == (0, [b"1", None])
+    assert counts("t:reader") == [1]
+    wait, values = ratelimit.hit_all_and_read(limits, ["t:read:a"])
+    assert wait >= 1 and values is None  # refused: the caller reads for itself if it goes on at all
+    assert ratelimit.hit_all_and_read([("t:reader2", 5, 60)], []) == (0, None)

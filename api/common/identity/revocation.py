@@ -40,12 +40,20 @@ def _ttl():
     return current_app.config["ACCESS_TOKEN_TTL_SECONDS"] + LEEWAY_SECONDS + 60
 
 
-def is_revoked(claims):
-    """Is the session behind these (verified) claims over? One Redis round trip when the cache answers."""
+def cache_keys(claims):
+    """The Redis entries `is_revoked` reads for these claims (a caller may read them along with its own)."""
+    return cutoff_key(int(claims["sub"])), session_key(claims["sid"])
+
+
+def is_revoked(claims, cached=None):
+    """Is the session behind these (verified) claims over? One Redis round trip when the cache answers.
+
+    `cached`: the values of `cache_keys(claims)` already read in this request, which saves that round trip.
+    """
     user_id, session_id, started = int(claims["sub"]), claims["sid"], claims["sat"]
-    keys = (cutoff_key(user_id), session_key(session_id))
+    keys = cache_keys(claims)
     try:
-        cutoff, revoked = redis_store.mget(keys)
+        cutoff, revoked = cached or redis_store.mget(keys)
     except REDIS_ERRORS as exc:
         log.warning("revocation check fell back to the database", extra={"error": type(exc).__name__})
         cutoff, revoked = _from_database(user_id, session_id)
