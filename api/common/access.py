@@ -12,7 +12,10 @@ from api.common.identity.principal import Principal
 from api.common.identity.tokens import InvalidToken, decode_access_token
 from api.common.permissions import allowed
 
-__all__ = ["Principal", "authenticate_token", "current_principal", "keep_revocation_values", "principal_or_none", "requires", "revocation_keys", "sign_in_request"]
+__all__ = [
+    "Principal", "authenticate_token", "current_principal", "keep_revocation_values", "principal_or_none", "requires",
+    "revocation_keys", "sign_in_request",
+]
 
 SESSION_ENDED = "登录已失效，请重新登录。"
 

@@ -7,8 +7,8 @@ import uuid
 from flask import g, request
 from werkzeug.exceptions import UnsupportedMediaType
 
-from api.common.errors import abort
 from api.common import access
+from api.common.errors import abort
 from api.common.ratelimit import hit_all_and_read
 
 log = logging.getLogger("deputyhub.access")
