@@ -1,4 +1,4 @@
-"""The baseline: a bare Flask app with one JSON endpoint, served like every subject.
+"""The baseline: a bare Flask app with one JSON endpoint (and one of bytes), served like every subject.
 
 Configured as the subjects are in production: ProxyFix for the trusted proxies (TRUSTED_PROXY_COUNT)
 and one JSON access-log line per request at INFO (LOG_LEVEL) on stderr. It has no rate limiter, no
@@ -42,3 +42,16 @@ def access_log(response):
 @app.get("/ping")
 def ping():
     return {"status": "ok"}
+
+
+_blobs = {}
+
+
+@app.get("/bytes/<int:size>")
+def blob(size):
+    """`size` bytes from memory (at most 4 MB), as an image: what a subject that ships images costs the server
+    and the network alone, without checks, cache reads or logging of its own."""
+    if size > 4 * 1024 * 1024:
+        return {"message": "too large"}, 400
+    body = _blobs.setdefault(size, os.urandom(size))
+    return body, 200, {"Content-Type": "image/png", "Cache-Control": "private, no-store"}

@@ -55,6 +55,14 @@ class Ping(Client):
         self.call("/ping")
 
 
+class Bytes(Ping):
+    """The baseline for a subject that answers with an image: the same number of bytes (BENCH_BYTES) from memory."""
+
+    @task
+    def ping(self):
+        self.call(f"/bytes/{int(os.environ.get('BENCH_BYTES', '0'))}", name="/bytes/SIZE")
+
+
 class Healthz(Client):
     send_token = False
 

@@ -9,7 +9,8 @@ connections, against the bare-Flask /ping baseline served and loaded the same wa
    a signed link per deputy and page (what GET /my/papers/<id>/pages hands out).
 2. gunicorn (the same command for both subjects) serves the baseline and deputyhub; every link is fetched
    once (the first render: pdfium, the watermark, JPEG; then kept for the link's life).
-3. locust, 32 users = 32 keep-alive connections, no waiting: the baseline, then the links in turn, each
+3. locust, 32 users = 32 keep-alive connections, no waiting: the baseline's /ping, the baseline answering
+   with as many bytes as the median image (what shipping the image alone costs), then the links in turn, each
    from its own client address. Every fetch checks the link, the paper's state, window and epoch, reads
    the image, and writes a view-log row: the whole request, as a phone makes it.
 Exit status 1 if the p99 misses 50 ms.
@@ -114,6 +115,7 @@ def main(argv=None):
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     baseline = Subject("baseline: bare Flask /ping", "Ping", app="bench.baseline_app:app")
+    same_bytes = Subject("baseline: bare Flask, the image's size from memory", "Bytes", app="bench.baseline_app:app")
     subject = Subject("page image (cached, watermarked, view logged)", "PageImages")
     results = {}
     with deputyhub_instance(args.database_url, args.redis_url) as env, \
@@ -127,8 +129,10 @@ def main(argv=None):
             started = time.perf_counter()
             first = warm(app.url, json.loads(Path(clients.name).read_text())["page_links"])
             print(f"· first render of {count} page links: {time.perf_counter() - started:.1f} s "
-                  f"(p50 {first[0]:.0f} ms, max {first[1]:.0f} ms a page)", flush=True)
-            for each, server in ((baseline, base), (subject, app)):
+                  f"(p50 {first[0]:.0f} ms, max {first[1]:.0f} ms a page, median image {first[2]:,} bytes)",
+                  flush=True)
+            load_env["BENCH_BYTES"] = str(first[2])
+            for each, server in ((baseline, base), (same_bytes, base), (subject, app)):
                 try:
                     locust(each, server, load_env, args.users, 2.0)  # warm-up
                     results[each.name] = locust(each, server, load_env, args.users, duration)
@@ -156,14 +160,15 @@ def warm(base, links):
 
     import requests
 
-    times, session = [], requests.Session()
+    times, sizes, session = [], [], requests.Session()
     for n, url in enumerate(links):
         started = time.perf_counter()
         answer = session.get(base + url, headers={"X-Forwarded-For": f"10.9.{n // 256 % 256}.{n % 256}"}, timeout=60)
         if answer.status_code != 200:
             raise SystemExit(f"warming {url}: {answer.status_code} {answer.text[:200]}")
         times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times), max(times)
+        sizes.append(len(answer.content))
+    return statistics.median(times), max(times), int(statistics.median(sizes))
 
 
 if __name__ == "__main__":
