@@ -1,4 +1,5 @@
 """Tiny model factories: each makes one valid row with unique names; pass fields to override."""
+import datetime as dt
 import itertools
 
 from api.deputies.models import Deputy, DeputyExpertise, DeputyGroupMember, DeputyStation
@@ -54,3 +55,16 @@ def deputy(phone=None, groups=(), stations=(), expertise=(), **fields):
     for each in expertise:
         DeputyExpertise.create(deputy=record, field=each)
     return record
+
+
+def answered_case(unit, forwarded_at, days, rating, due_date, **fields):
+    """A constituent's case that `unit` answered `days` after it was forwarded, rated `rating`."""
+    from api.feedback.intake import new_tracking_code
+    from api.feedback.models import FeedbackCase
+
+    answered_at = forwarded_at + dt.timedelta(days=days)
+    fields = {"station": station(), "category": "其他", "content": "小区路灯坏了，晚上看不见路。", "state": "rated",
+              "unit": unit, "forwarded_at": forwarded_at, "due_date": due_date, "rating": rating,
+              "created_at": forwarded_at, "first_unit": unit, "first_forwarded_at": forwarded_at,
+              "first_answer_at": answered_at, "first_due_date": due_date, **fields}
+    return FeedbackCase.create(tracking_code=new_tracking_code(), **fields)

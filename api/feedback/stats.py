@@ -24,6 +24,7 @@ from flask import current_app
 from peewee import SQL, Case, NodeList, Select, fn
 
 from api.common import spreadsheets
+from api.common.cache import cached_json
 from api.common.db import is_postgres
 from api.common.permissions import UNIT_USER
 from api.common.timezone import local_day_start
@@ -201,6 +202,25 @@ def ranking(principal, args):
     return {"date_from": args.get("date_from"), "date_to": args.get("date_to"), "min_answered": minimum,
             "units": units}
 
+
+def unit_stars(date_from=None, date_to=None, max_age_seconds=60):
+    """{unit id: ★ 1-5}: how each handling unit answers constituents, for rankings that show it beside their own
+    (the suggestions' unit ranking). The mean of the on-time share and the satisfaction rate, whichever are
+    known, out of 5, over every station's cases submitted in these Shanghai dates (None: no bound). A unit
+    with fewer answered cases than FEEDBACK_RANKING_MIN_ANSWERED gets none, as it gets no rank here."""
+    minimum = current_app.config["FEEDBACK_RANKING_MIN_ANSWERED"]
+
+    def produce():
+        stars = []
+        for key, row in _aggregate(FeedbackCase.id > 0, {"date_from": date_from, "date_to": date_to}, UNIT).items():
+            figures = _figures(row)
+            known = [rate for rate in (figures["on_time_rate"], figures["satisfaction_rate"]) if rate is not None]
+            if figures["answered"] >= minimum and known:
+                stars.append([key, max(1, min(5, round(5 * sum(known) / len(known))))])
+        return stars
+
+    key = f"feedback:stats:stars:{date_from or ''}:{date_to or ''}:{minimum}"
+    return {unit: stars for unit, stars in cached_json(key, max_age_seconds, produce)}
 
 # --- export ---
 

@@ -489,7 +489,8 @@ class SgRankedUnitSchema(UnitFiguresSchema):
     score = fields.Float(dump_only=True, allow_none=True)
     stars = fields.Integer(dump_only=True, allow_none=True, metadata={"description": "★ 1-5"})
     few = fields.Boolean(dump_only=True, metadata={"description": "样本不足，未排名"})
-    feedback_stars = fields.Integer(dump_only=True, allow_none=True, metadata={"description": "群众意见办理 ★"})
+    feedback_stars = fields.Integer(dump_only=True, allow_none=True, metadata={
+        "description": "同一年度群众意见办理 ★ 1-5（按期答复率与满意率的平均）；答复件数不足时为空"})
 
 
 class SgRankingSchema(BaseSchema):

@@ -21,6 +21,7 @@ from api.common.cache import cached_json
 from api.common.permissions import UNIT_USER
 from api.common.timezone import local_day_start
 from api.deputies.models import Deputy
+from api.feedback import stats as feedback_stats
 from api.org.models import Delegation, HandlingUnit
 from api.suggestions.models import (
     A_WITHDRAWN,
@@ -165,18 +166,22 @@ def stars(value):
     return None if value is None else max(1, min(STARS, round(value * STARS)))
 
 
-def ranking(principal, args, feedback_ranking=None):
+def ranking(principal, args):
     """Units by score, best first, with ★ (1-5); units with fewer than SUGGESTION_RANKING_MIN_ASSIGNED
-    assignments are listed after, unranked. `feedback_ranking`: {unit id: feedback's ★}, shown beside.
-    A unit sees its own row only, ranked among all."""
+    assignments are listed after, unranked. Beside each, the unit's ★ for constituents' feedback in the same
+    year. A unit sees its own row only, ranked among all."""
     minimum = current_app.config["SUGGESTION_RANKING_MIN_ASSIGNED"]
     figures = unit_figures(args)
+    year = args.get("year")
+    feedback_ranking = feedback_stats.unit_stars(
+        *((dt.date(year, 1, 1), dt.date(year, 12, 31)) if year else (None, None)),
+        max_age_seconds=current_app.config["SUGGESTION_STATS_CACHE_SECONDS"])
     names = _names(HandlingUnit, list(figures))
     units = []
     for key, row in figures.items():
         value = score(row)
         units.append({"unit": {"id": key, "name": names.get(key, str(key))}, "score": value, "stars": stars(value),
-                      "few": row["assigned"] < minimum, "feedback_stars": (feedback_ranking or {}).get(key),
+                      "few": row["assigned"] < minimum, "feedback_stars": feedback_ranking.get(key),
                       **row})
     units.sort(key=lambda u: (u["few"] or u["score"] is None, -(u["score"] or 0), u["unit"]["name"]))
     previous, rank = None, 0
@@ -206,9 +211,9 @@ def export(principal, args):
 
     ranked = ranking(principal, args)
     ranking_rows = itertools.chain(
-        [["名次", "承办单位", "得分", "星级", "样本不足"]],
-        ([u["rank"], u["unit"]["name"], u["score"], "★" * (u["stars"] or 0), "是" if u["few"] else ""]
-         for u in ranked["units"]))
+        [["名次", "承办单位", "得分", "星级", "样本不足", "群众意见办理星级"]],
+        ([u["rank"], u["unit"]["name"], u["score"], "★" * (u["stars"] or 0), "是" if u["few"] else "",
+          "★" * (u["feedback_stars"] or 0)] for u in ranked["units"]))
     return spreadsheets.write_xlsx([
         sheet("按承办单位", "承办单位", by_unit(principal, args), UNIT_COLUMNS),
         sheet("按代表团", "代表团", by_delegation(principal, args), GROUP_COLUMNS),

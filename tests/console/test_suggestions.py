@@ -1,6 +1,8 @@
 """The suggestion screens: the review queue with 两摘两推, a suggestion with its duplicate hints and suggested
 units, assignment, the unit workspace (acknowledge, contact log, answer with commitments), the ledger,
 supervision and the statistics, each through the pages as a browser would."""
+import datetime as dt
+
 import pytest
 
 from api.calendar.models import CalendarYear
@@ -109,3 +111,15 @@ def test_supervision_and_statistics(world, console_as):
     assert 'data-testid="delegation-row"' in stats and 'data-testid="stats-export"' in stats
     export = staff.get(f"{BASE}/stats/export")
     assert export.status_code == 200 and export.mimetype.endswith("sheet")
+
+
+def test_the_ranking_shows_a_units_feedback_stars(world, console_as):
+    answered = dt.datetime(2026, 3, 2, 2, tzinfo=dt.timezone.utc)
+    assignment = Assignment.create(suggestion=world["first"], unit=world["unit"], role="lead", state="answered",
+                                   due_date=dt.date(2030, 1, 2), round=1, answer_category="A", answered_at=answered,
+                                   on_time=True, assigned_at=answered)
+    for _ in range(5):  # FEEDBACK_RANKING_MIN_ANSWERED answers, on time and satisfied: ★★★★★
+        factories.answered_case(assignment.unit, answered, 1, "满意", due_date=dt.date(2026, 3, 5))
+    row = html(console_as("staff").get(f"{BASE}/stats")).split('data-testid="rank-row"')[1]
+    assert "市住房和城乡建设局" in row
+    assert '<span class="hint" data-testid="feedback-stars">群众意见办理 ★★★★★</span>' in row

@@ -57,3 +57,22 @@ def test_figures_per_unit_delegation_and_deputy(make_suggestion, make_assignment
     book = load_workbook(BytesIO(export.data))
     assert book.sheetnames == ["按承办单位", "按代表团", "按代表", "承办单位排名"]
     assert book["承办单位排名"]["D2"].value == "★★★"
+
+
+def test_each_ranked_unit_shows_its_feedback_stars_for_the_same_year(app, make_suggestion, make_assignment, unit,
+                                                                     other_unit, staff):
+    app.config["FEEDBACK_RANKING_MIN_ANSWERED"] = 2
+    now = dt.datetime(2026, 3, 2, 2, tzinfo=dt.timezone.utc)
+    for handler in (unit, other_unit):
+        make_assignment(make_suggestion("answered", rounds=1, submitted_at=now), handler, state="answered",
+                        answer_category="A", answered_at=now, on_time=True, assigned_at=now)
+    # `unit`: on time 2 of 3, satisfied 2 of 3 → 5 × 2/3 = 3.3 → ★★★; `other_unit`: one answer, too few.
+    for handler, days, rating in ((unit, 1, "满意"), (unit, 1, "不满意"), (unit, 10, "满意"), (other_unit, 1, "满意")):
+        factories.answered_case(handler, now, days, rating, due_date=dt.date(2026, 3, 5))
+
+    for query in ({}, {"year": 2026}):
+        ranked = {u["unit"]["id"]: u for u in staff.get(f"{URL}/stats/ranking", query_string=query).get_json()["units"]}
+        assert (ranked[unit.id]["feedback_stars"], ranked[other_unit.id]["feedback_stars"]) == (3, None)
+    book = load_workbook(BytesIO(staff.get(f"{URL}/stats/export").data))
+    stars = {row[1]: row[5] for row in book["承办单位排名"].iter_rows(min_row=2, values_only=True)}
+    assert stars[unit.name] == "★★★"
