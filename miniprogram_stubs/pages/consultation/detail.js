@@ -1,5 +1,6 @@
-// A draft read article by article. Each article has a comment button that opens a box under it; the draft
-// as a whole can be commented on too. My opinions show under the article they are about.
+// A draft read article by article. Each article has a comment button that opens a box under it, where an
+// article of several paragraphs (款) lets the deputy pick one; the draft as a whole can be commented on too.
+// My opinions show under the article they are about.
 const singleView = require('../../behaviors/single-view');
 const { get, post, origin } = require('../../utils/request');
 const format = require('../../utils/format');
@@ -21,6 +22,7 @@ Component({
     whole: /** @type {any[]} */ ([]),
     closesText: '',
     commenting: /** @type {number | null} */ (null), // the unit id being commented on; 0: the whole draft
+    paragraph: /** @type {number | null} */ (null), // the 款 of that article (1-based); null: the whole article
     body: '',
     hint: '',
     busy: false,
@@ -46,7 +48,12 @@ Component({
 
     /** @param {any} e */
     onComment(e) {
-      this.setData({ commenting: Number(e.currentTarget.dataset.unit), body: '', hint: '' });
+      this.setData({ commenting: Number(e.currentTarget.dataset.unit), paragraph: null, body: '', hint: '' });
+    },
+
+    /** @param {any} e */
+    onParagraph(e) {
+      this.setData({ paragraph: Number(e.currentTarget.dataset.paragraph) || null });
     },
 
     /** @param {any} e */
@@ -64,8 +71,9 @@ Component({
       try {
         const unitId = this.data.commenting || null;
         // Not idempotent: a lost answer is not resent, which would file the opinion twice.
-        await post(`/consultations/feed/${this.data.id}/opinions`, { unit_id: unitId, content }, { quiet: true });
-        this.setData({ commenting: null, body: '' });
+        const paragraph = unitId ? this.data.paragraph : null;
+        await post(`/consultations/feed/${this.data.id}/opinions`, { unit_id: unitId, paragraph, content }, { quiet: true });
+        this.setData({ commenting: null, paragraph: null, body: '' });
         wx.showToast({ title: '意见已提交', icon: 'success' });
         await this.fetch();
       } catch (error) {

@@ -110,6 +110,27 @@ describe('a deputy comments on a draft law article by article', () => {
     expect(screenText(detail)).not.toContain('对第三条提意见'); // closed: no comment buttons
   });
 
+  test('an article of several paragraphs takes an opinion on one of them (款)', async () => {
+    const draft = await story.staff.call('POST', '/consultations', {
+      title: '第三个条例（草案）', audience: { deputy_ids: [story.deputy.id] }, opens_at: iso(-1), closes_at: iso(72),
+      text: LAW,
+    });
+    await story.staff.call('POST', `/consultations/${draft.id}/publish`);
+    const page = await openPage('pages/consultation/detail', { id: String(draft.id) });
+    byText(page, '.comment-button', '对第二条提意见').dispatchEvent('tap');
+    await until(page, '提交意见');
+    expect(page.querySelector('.paragraph-choice')).toBeFalsy(); // one paragraph: nothing to choose
+    byText(page, '.comment-button', '对第三条提意见').dispatchEvent('tap');
+    await until(page, '整条 第1款 第2款');
+    byText(page, '.chip', '第2款').dispatchEvent('tap');
+    await eventually(() => within(page, '.chip.active').dom.textContent === '第2款');
+    page.querySelector('.body').dispatchEvent('input', { detail: { value: CONTENT } });
+    page.querySelector('.send').dispatchEvent('tap');
+    await until(page, `我的意见：（第2款）${CONTENT}（待研究）`);
+    const opinions = await story.staff.call('GET', `/consultations/${draft.id}/opinions`);
+    expect(opinions.map((o) => [o.unit_label, o.paragraph, o.content])).toEqual([['第三条', 2, CONTENT]]);
+  });
+
   test('a later version shows its changes article by article', async () => {
     const draft = await story.staff.call('POST', '/consultations', {
       title: '第二个条例（草案）', audience: { deputy_ids: [story.deputy.id] }, opens_at: iso(-1), closes_at: iso(72),
