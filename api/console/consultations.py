@@ -11,7 +11,7 @@ from api.console.blueprint import bp, page
 from api.console.errors import flatten_errors
 from api.console.forms import done, ids, load, words
 from api.console.listing import filters, page_or_results, paged
-from api.console.notice_forms import local_datetime
+from api.console.notice_forms import local_datetime, local_input
 from api.console.session import requires
 from api.consultations import audience as related
 from api.consultations import parser, services, study
@@ -20,6 +20,7 @@ from api.consultations.models import KINDS, OPINION_LABELS, STATE_LABELS
 from api.consultations.schemas import (
     ConsultationCreateSchema,
     ConsultationQuerySchema,
+    ConsultationUpdateSchema,
     DraftStructureSchema,
     DraftVersionCreateSchema,
 )
@@ -36,6 +37,7 @@ DONE = {
     "closed": "已截止。",
     "outcomes": "研究结果已公布，已逐一推送告知代表。",
     "version": "新版本已发布。",
+    "edited": "已保存修改。",
 }
 UNIT_KINDS = list(parser.KINDS)
 
@@ -99,10 +101,41 @@ class ConsultationDetail(MethodView):
             counts=None if consultation.state == "draft" else study.per_unit(consultation),
             versions=services.versions(consultation), unit_kinds=UNIT_KINDS,
             can_publish=consultation.state == "draft", can_close=consultation.state == "published",
+            can_edit=flow.allows(consultation.state, "edit"),
             can_version=flow.allows(consultation.state, "new_version"),
             can_conclude=flow.allows(consultation.state, "study"), reach=_reach(consultation),
             done=DONE.get(request.args.get("done", "")),
         )
+
+
+@page("/consultations/<int:consultation_id>/edit", "consultation_edit", methods=["GET", "POST"])
+class ConsultationEdit(MethodView):
+    @requires(MANAGE)
+    def get(self, consultation_id):
+        """修改征求意见（发布后只能改标题、起草说明和截止时间）"""
+        consultation = services.get(consultation_id)
+        CONSULTATION_FLOW.require(consultation, "edit")
+        values = {"title": consultation.title, "kind": consultation.kind, "explanation": consultation.explanation,
+                  "opens_at": local_input(consultation.opens_at), "closes_at": local_input(consultation.closes_at)}
+        return _edit_form(consultation, values)
+
+    @requires(MANAGE)
+    def post(self, consultation_id):
+        """保存修改"""
+        consultation = services.get(consultation_id)
+        form = request.form
+        fields = {"title": form.get("title", ""), "explanation": form.get("explanation", ""),
+                  "closes_at": local_datetime(form.get("closes_at"))}
+        if consultation.state == "draft":  # the kind and the start are fixed once deputies have it
+            fields.update(kind=form.get("kind", ""), opens_at=local_datetime(form.get("opens_at")))
+        try:
+            upload = _explanation_upload()
+            if upload is not None:
+                fields["explanation_file_id"] = upload
+            services.update(consultation, load(ConsultationUpdateSchema(), fields), current_principal())
+        except Invalid as exc:
+            return _edit_form(consultation, dict(form), error=exc, status=422)
+        return redirect(url_for("console.consultation", consultation_id=consultation_id, done="edited"), 303)
 
 
 @page("/consultations/<int:consultation_id>/structure", "consultation_structure", methods=["POST"])
@@ -234,4 +267,11 @@ def _form(values, error=None, status=200):
     return render_template(
         "console/consultations/form.html", values=values, kinds=KINDS, choices=audience.choices(),
         related_choices=related.related_choices(), error=error, problems=problems,
+    ), status
+
+
+def _edit_form(consultation, values, error=None, status=200):
+    return render_template(
+        "console/consultations/edit.html", consultation=consultation, values=values, kinds=KINDS,
+        problems=flatten_errors(error.errors) if error else [], error=error,
     ), status

@@ -126,3 +126,30 @@ def test_exports_from_the_console(office, studied):
 def test_deputies_and_units_do_not_see_the_screen(console_as):
     for role in ("station_staff", "unit_user"):
         assert console_as(role).get(BASE).status_code == 403
+
+
+def test_editing_a_draft_then_extending_the_deadline_once_published(office):
+    factories.deputy()
+    import_draft(office)
+    consultation = Consultation.get()
+    edit = f"{BASE}/{consultation.id}/edit"
+    form = office.get(edit).get_data(as_text=True)
+    assert 'value="福州市城市绿化条例（草案）"' in form and 'data-testid="kind"' in form
+    changed = {"title": "福州市城市绿化条例（草案修改稿）", "kind": "法规草案", "explanation": "新的起草说明",
+               "opens_at": local(-2), "closes_at": local(48)}
+    assert office.post(edit, data=changed).status_code == 303
+    saved = Consultation.get_by_id(consultation.id)
+    assert (saved.title, saved.explanation) == ("福州市城市绿化条例（草案修改稿）", "新的起草说明")
+
+    refused = office.post(edit, data={**changed, "closes_at": local(-3)})  # before the start
+    assert refused.status_code == 422 and "截止时间须晚于开始时间" in refused.get_data(as_text=True)
+
+    office.post(f"{BASE}/{consultation.id}/publish", htmx=True)
+    form = office.get(edit).get_data(as_text=True)
+    assert "只能修改标题" in form and 'data-testid="kind"' not in form and 'name="opens_at"' not in form
+    later = dt.datetime.now(LOCAL_TZ).replace(second=0, microsecond=0) + dt.timedelta(days=10)
+    extended = {"title": saved.title, "explanation": saved.explanation, "closes_at": later.strftime("%Y-%m-%dT%H:%M")}
+    response = office.post(edit, data=extended)
+    assert response.status_code == 303
+    assert "已保存修改" in office.get(response.headers["Location"]).get_data(as_text=True)
+    assert Consultation.get_by_id(consultation.id).closes_at == later.astimezone(dt.timezone.utc)

@@ -1,6 +1,7 @@
 """The consultation journey of issue 13: staff import a draft law in 征求意见, correct the recognised structure
-in the preview, publish; a deputy comments on 第三条 from the mini-program; staff close it, mark the opinion
-部分采纳 with a reason, publish the outcomes and export both files; the deputy then sees 部分采纳 and the reason."""
+in the preview, publish, extend the deadline; a deputy comments on 第三条 from the mini-program; staff close it,
+mark the opinion 部分采纳 with a reason, publish the outcomes and export both files; the deputy then sees 部分采纳
+and the reason."""
 import datetime as dt
 import io
 import secrets
@@ -51,6 +52,13 @@ def test_import_fix_publish_comment_mark_partly_and_the_deputy_sees_it(console_a
     page.get_by_test_id("publish").click()
     expect(page.get_by_test_id("state")).to_have_text("征求意见中")
     consultation_id = int(page.url.split("/consultations/")[1].split("?")[0])
+
+    # 2b. Published: the deadline is extended by a day (the start and the kind can no longer change).
+    page.get_by_test_id("edit").click()
+    expect(page.get_by_test_id("opens-at")).to_have_count(0)
+    page.get_by_test_id("closes-at").fill(local(96))
+    page.get_by_test_id("save").click()
+    expect(page.get_by_test_id("done")).to_have_text("已保存修改。")
 
     # 3. The deputy reads it article by article and comments on 第三条.
     opened = phone.call("GET", f"/consultations/feed/{consultation_id}")
