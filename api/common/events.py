@@ -152,6 +152,11 @@ def ahead(deputies, first_year, last_year, now):
     return [(deputy_id, local(when).year, kind) for deputy_id, when, kind in rows]
 
 
+def forget_arrived(now):
+    """Drop the events ahead whose time has come by `now` (the reads already ignore them); how many."""
+    return PerformanceAhead.delete().where(PerformanceAhead.occurred_at <= now).execute()
+
+
 def counts_by_deputy(deputies, first_year, last_year, now):
     """{deputy_id: {year: {kind: n}}} of what has happened by `now`, for some deputies (ids or a subquery)."""
     rows = (

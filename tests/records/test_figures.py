@@ -3,8 +3,13 @@ import datetime as dt
 
 import pytest
 
+from api.common import events
 from api.common.db import utcnow
+from api.common.events import PerformanceAhead
+from api.common.queue import run_pending
 from api.common.timezone import local
+from api.extensions import huey
+from api.records.tasks import forget_arrived_events
 from tests import factories
 from tests.records.conftest import URL, at, put_event, this_year
 from tests.support import assert_error_shape
@@ -54,4 +59,13 @@ def test_an_event_ahead_is_in_no_figure_until_its_time(office, clock):
 
     assert summary() == ((1, 1), (1, 1), {waiting.id: 0, served.id: 1})
     clock(now + dt.timedelta(hours=1))
+    assert summary() == ((2, 3), (2, 3), {waiting.id: 1, served.id: 2})
+
+    # The nightly job drops the rows of events whose time has come (here as of the clock); the figures stay.
+    put_event(served, "meeting.attend", 4, now + dt.timedelta(days=3))  # still ahead then: kept
+    forget_arrived_events()
+    assert run_pending(huey) == 1  # the job runs (as of the real time, nothing has arrived yet)
+    assert PerformanceAhead.select().count() == 3
+    assert events.forget_arrived(now + dt.timedelta(hours=1)) == 2
+    assert list(PerformanceAhead.select(PerformanceAhead.kind).tuples()) == [("meeting.attend",)]
     assert summary() == ((2, 3), (2, 3), {waiting.id: 1, served.id: 2})
