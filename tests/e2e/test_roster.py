@@ -1,9 +1,10 @@
 """The roster: filter it, export what is shown, and read a phone number in clear (audited)."""
+import contextlib
 import re
 
 import openpyxl
 
-from tests.e2e.console import expect, open_menu
+from tests.e2e.console import Error, expect, open_menu
 
 DELEGATION = "鼓楼区代表团"
 MASKED_PHONE = re.compile(r"^1\d{2}\*{4}\d{4}$")
@@ -52,3 +53,34 @@ def test_showing_a_phone_in_clear_is_in_the_audit_log(console_as, live_server):
     entry = admin.get_by_test_id("audit-row").first
     expect(entry).to_contain_text(live_server.accounts["staff"]["display_name"])
     expect(entry).to_contain_text(f"deputy #{deputy_id}")
+
+
+def test_a_search_still_loading_when_a_row_is_clicked_is_dropped(console_as):
+    """A search answered after the click must not swap its results in and push its address: in Chromium that
+    push can cancel the navigation the click started (it did in CI), and the row would never open."""
+    page = console_as("staff")
+    open_menu(page, "代表名册")
+    link = page.get_by_test_id("roster-row").first.get_by_role("link").first
+    href = link.get_attribute("href")
+    held = {}  # each request waits until the test releases it: the search, then the row's page
+    page.route(re.compile(r"/console/roster\?.*q="), lambda route: held.setdefault("search", route))
+    page.route(re.compile(rf"{re.escape(href)}$"), lambda route: held.setdefault("row", route))
+    page.get_by_label("姓名或编号").fill("代表")
+    page.get_by_label("姓名或编号").press("Enter")
+    wait_until_held(page, held, "search")
+    link.click(no_wait_after=True)
+    wait_until_held(page, held, "row")
+    with contextlib.suppress(Error):  # dropped by the page already: nothing to answer
+        held["search"].continue_()
+    page.wait_for_timeout(300)  # time enough for a late answer to be swapped in and its address pushed
+    assert "q=" not in page.url
+    held["row"].continue_()
+    expect(page).to_have_url(re.compile(rf"{re.escape(href)}$"))
+
+
+def wait_until_held(page, held, name):
+    for _ in range(250):
+        if name in held:
+            return
+        page.wait_for_timeout(20)
+    raise AssertionError(f"the {name} request never came")

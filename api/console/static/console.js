@@ -1,4 +1,5 @@
-// What htmx attributes cannot say: a lost connection is reported, and confirmations come from data-confirm.
+// What htmx attributes cannot say: a lost connection is reported, leaving a page drops its htmx requests in flight,
+// and confirmations come from data-confirm.
 (function () {
   "use strict";
 
@@ -25,6 +26,14 @@
   });
   document.addEventListener("htmx:timeout", function () {
     flash("请求超时，请稍后重试。");
+  });
+  // Leaving the page (a link followed, a plain form sent) drops the htmx requests still in flight: a search
+  // answered after a row was clicked would swap its results in and push its address, which cancels the
+  // navigation the click started.
+  window.addEventListener("beforeunload", function () {
+    document.querySelectorAll("[hx-get], [hx-post], [hx-put], [hx-patch], [hx-delete]").forEach(function (element) {
+      htmx.trigger(element, "htmx:abort");
+    });
   });
   // A plain form or button with data-confirm asks first (htmx's hx-confirm covers htmx requests).
   document.addEventListener("submit", function (event) {
