@@ -222,6 +222,7 @@ def unit_stars(date_from=None, date_to=None, max_age_seconds=60):
     key = f"feedback:stats:stars:{date_from or ''}:{date_to or ''}:{minimum}"
     return {unit: stars for unit, stars in cached_json(key, max_age_seconds, produce)}
 
+
 # --- export ---
 
 FIGURE_COLUMNS = (
