@@ -93,17 +93,18 @@ def _cases(scope, args, by):
 COUNTED = ("answered", "on_time", "due", "satisfied", "basically_satisfied", "unsatisfied")
 
 
-def _aggregate(scope, args, by):
-    """{group key: figures}: the grouped counts, and the median reply time, of the cases under `scope`."""
+def _aggregate(scope, args, by, with_median=True):
+    """{group key: figures}: the grouped counts, and (unless not wanted: it sorts every reply time) the
+    median reply time, of the cases under `scope`."""
     c = _cases(scope, args, by)
     columns = [c.c.k, fn.COUNT(SQL("*")).alias("cases")]
     columns += [fn.COALESCE(fn.SUM(getattr(c.c, name)), 0).alias(name) for name in COUNTED]
-    if is_postgres():
+    if with_median and is_postgres():
         median = NodeList((fn.percentile_cont(SQL("0.5")), SQL("WITHIN GROUP"),
                            NodeList((SQL("ORDER BY"), c.c.h), parens=True)))
         columns.append(median.alias("median"))
     rows = {row["k"]: row for row in Select([c], columns).group_by(c.c.k).bind(db).dicts()}
-    if not is_postgres():
+    if with_median and not is_postgres():
         for key, median in _sqlite_medians(scope, args, by):
             rows[key]["median"] = median
     return rows
@@ -212,7 +213,8 @@ def unit_stars(date_from=None, date_to=None, max_age_seconds=60):
 
     def produce():
         stars = []
-        for key, row in _aggregate(FeedbackCase.id > 0, {"date_from": date_from, "date_to": date_to}, UNIT).items():
+        dates = {"date_from": date_from, "date_to": date_to}
+        for key, row in _aggregate(FeedbackCase.id > 0, dates, UNIT, with_median=False).items():
             figures = _figures(row)
             known = [rate for rate in (figures["on_time_rate"], figures["satisfaction_rate"]) if rate is not None]
             if figures["answered"] >= minimum and known:
