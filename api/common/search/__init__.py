@@ -179,8 +179,12 @@ def _in_window(now):
 def visibility(principal, now=None, few=False):
     """The SQL condition on SearchDocument of what `principal` may find now (None: nothing at all).
     `few`: for a statement that visits few documents (see the backends' `readable`)."""
-    scopes = [(kind.name, kind.visible(principal)) for kind in _kinds.values()]
-    return _visible(scopes, now or utcnow(), few)
+    return _visible(_scopes(principal), now or utcnow(), few)
+
+
+def _scopes(principal):
+    """(kind, what `principal` may see of it) for every registered kind: asked once a search."""
+    return [(kind.name, kind.visible(principal)) for kind in _kinds.values()]
 
 
 def _visible(scopes, now, few):
@@ -230,7 +234,7 @@ def search(principal, text, *, kinds=None, parent=None, date_from=None, date_to=
     if not words:
         return empty
     now = now or utcnow()
-    scopes = [(kind.name, kind.visible(principal)) for kind in _kinds.values()]
+    scopes = _scopes(principal)
     visible = _visible(scopes, now, few=False)
     if visible is None:
         return empty
